@@ -1,0 +1,57 @@
+"""The one entry point for JavaScript (Pyodide): JSON text in, JSON text out.
+
+Requests: {"op": "score", "profile": {...}, "date": "YYYY-MM-DD"?}, {"op": "fields"},
+{"op": "schema"}, {"op": "plan", "profile": {...}, "start": "YYYY-MM"?}, {"op": "cases"}.
+Replies: {"ok": true, ...} or {"ok": false, "error": {"field", "message_zh", "message_en"}}.
+Bad input never raises here: it becomes an error reply.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import ScoringError
+
+
+def _request_error(message_zh: str, message_en: str) -> dict:
+    error = {"field": None, "message_zh": message_zh, "message_en": message_en}
+    return {"ok": False, "error": error}
+
+
+def _dispatch(request: dict) -> dict:
+    # Imported here so loading the bridge stays cheap and cycles cannot form.
+    import scoring
+
+    op = request.get("op")
+    if op == "score":
+        result = scoring.score(request.get("profile"), request.get("date"))
+        return {"ok": True, "result": result.to_dict()}
+    if op == "fields":
+        return {"ok": True, "fields": scoring.field_descriptions()}
+    if op == "schema":
+        return {"ok": True, "schema": scoring.profile_json_schema()}
+    if op == "plan" and hasattr(scoring, "plan"):
+        return {"ok": True, "plan": scoring.plan(request.get("profile"), request.get("start"))}
+    if op == "cases":
+        from .cases import run_all
+
+        return {"ok": True, "cases": run_all()}
+    return _request_error(f"未知操作 {str(op)[:40]!r}", f"unknown op {str(op)[:40]!r}")
+
+
+def handle(request_json: str) -> str:
+    """Answer one JSON request with one JSON reply."""
+    try:
+        request: Any = json.loads(request_json)
+    except (TypeError, ValueError):
+        reply = _request_error("请求不是有效的 JSON", "the request is not valid JSON")
+    else:
+        if not isinstance(request, dict):
+            reply = _request_error("请求应为 JSON 对象", "the request must be a JSON object")
+        else:
+            try:
+                reply = _dispatch(request)
+            except ScoringError as error:
+                reply = {"ok": False, "error": error.to_dict()}
+    return json.dumps(reply, ensure_ascii=False, sort_keys=True)
