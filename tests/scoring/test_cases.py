@@ -1,0 +1,43 @@
+"""The scoring case suite (scoring/cases/score_*.toml): both sides of every boundary."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.cases import load_cases, run_case
+
+CASES = load_cases()
+
+
+def test_the_suite_is_not_empty_and_names_are_unique():
+    names = [case["name"] for case in CASES]
+    assert len(names) > 80
+    assert len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_case(case):
+    outcome = run_case(case)
+    if "error" in case:
+        assert not outcome["ok"], f"expected an error on {case['error']}, got a score"
+        error = outcome["error"]
+        assert error["field"] == case["error"]
+        assert error["message_zh"] and error["message_en"]
+        return
+    assert outcome["ok"], outcome.get("error")
+    result, expect = outcome["result"], case["expect"]
+    assert result["total"] == expect["total"]
+    assert result["total"] == sum(line["points"] for line in result["lines"])
+    points = {line["id"]: line["points"] for line in result["lines"]}
+    for line_id, expected in expect.get("lines", {}).items():
+        assert points[line_id] == expected, line_id
+    counted = {line["id"]: line["counted"] for line in result["lines"]}
+    for line_id, expected in expect.get("counted", {}).items():
+        assert counted[line_id] is expected, line_id
+    for key in ("reaches_threshold", "gap", "vetoed"):
+        if key in expect:
+            assert result[key] == expect[key], key
+    warning_ids = {warning["id"] for warning in result["warnings"]}
+    assert set(expect.get("warnings", [])) <= warning_ids
+    if "edition" in expect:
+        assert result["edition"]["id"] == expect["edition"]
