@@ -41,7 +41,7 @@ def _rows(indicator_id: str, kind: str, v: dict) -> tuple[list[str], list, list[
             if level != "none"
         ]
         c = v["condition"]
-        note = (f"带「须满足社保基数条件」的等级：最近 {c['window_months']} 个月内有 {c['months']} "
+        note = (f"带“须满足社保基数条件”的等级：最近 {c['window_months']} 个月内有 {c['months']} "
                 f"个月社保缴费基数不低于上年度全市职工社会平均工资的 {c['base_multiple']} 倍，"
                 "否则计 0 分。")
         return ["职称或技能等级", "积分"], rows, [note]

@@ -97,7 +97,7 @@ def title(ctx: Context) -> Outcome:
                 "title-si-condition-unmet",
                 f"以{name}积 {points} 分，须{condition_text}；未满足时该项计 0 分。",
             )
-            return 0, f"{name}：本可积 {points} 分，但未满足「{condition_text}」的条件，计 0 分"
+            return 0, f"{name}：本可积 {points} 分，但未满足“{condition_text}”的条件，计 0 分"
         ctx.notes.condition(
             "title-si-condition",
             f"请核实：{condition_text}。不满足这一条件时，该项计 0 分。",

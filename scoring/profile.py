@@ -38,12 +38,12 @@ def _wrong_type(key: str, field: dict, value: Any) -> ProfileError:
         allowed = "、".join(option["value"] for option in field["options"])
         return ProfileError(
             key,
-            f"「{field['label']}」应为{zh}：{allowed}；收到 {shown}",
+            f"“{field['label']}”应为{zh}：{allowed}；收到 {shown}",
             f"must be one of: {', '.join(o['value'] for o in field['options'])}; got {shown}",
         )
     return ProfileError(
         key,
-        f"「{field['label']}」应为{zh}，收到 {shown}",
+        f"“{field['label']}”应为{zh}，收到 {shown}",
         f"must be {en}, got {shown}",
     )
 
@@ -59,7 +59,7 @@ def _number(key: str, field: dict, value: Any) -> int | float:
         raise _wrong_type(key, field, value)
     if isinstance(value, float) and not math.isfinite(value):
         raise ProfileError(
-            key, f"「{field['label']}」必须是有限的数字", f"must be a finite number, got {value}"
+            key, f"“{field['label']}”必须是有限的数字", f"must be a finite number, got {value}"
         )
     if field["type"] == "integer" and isinstance(value, float):
         if not value.is_integer():
@@ -69,7 +69,7 @@ def _number(key: str, field: dict, value: Any) -> int | float:
     if not low <= value <= high:
         raise ProfileError(
             key,
-            f"「{field['label']}」应在 {low} 到 {high} 之间，收到 {_shown(value)}",
+            f"“{field['label']}”应在 {low} 到 {high} 之间，收到 {_shown(value)}",
             f"must be between {low} and {high}, got {_shown(value)}",
         )
     return value
@@ -102,7 +102,7 @@ def validate(profile: Any) -> dict:
             allowed = ", ".join(fields)
             raise ProfileError(
                 str(key)[:40],
-                f"未知字段「{_shown(key)}」；可用字段：{allowed}",
+                f"未知字段“{_shown(key)}”；可用字段：{allowed}",
                 f"unknown field {_shown(key)}; allowed fields: {allowed}",
             )
     clean: dict[str, Any] = {}
@@ -110,7 +110,7 @@ def validate(profile: Any) -> dict:
         if key in profile:
             clean[key] = _value(key, field, profile[key])
         elif field.get("required"):
-            raise ProfileError(key, f"缺少必填字段「{field['label']}」", f"{key} is required")
+            raise ProfileError(key, f"缺少必填字段“{field['label']}”", f"{key} is required")
         else:
             clean[key] = field["default"]
     _check_against_age(clean, fields)
@@ -122,7 +122,7 @@ def _check_against_age(profile: dict, fields: dict[str, dict]) -> None:
     if profile["si_months"] > years_working * 12:
         raise ProfileError(
             "si_months",
-            f"「{fields['si_months']['label']}」不能超过 16 周岁以来的月数"
+            f"“{fields['si_months']['label']}”不能超过 16 周岁以来的月数"
             f"（{profile['age']} 周岁最多 {years_working * 12} 个月）",
             f"cannot exceed the months since age 16 ({years_working * 12} at age {profile['age']})",
         )
@@ -130,7 +130,7 @@ def _check_against_age(profile: dict, fields: dict[str, dict]) -> None:
         if profile[key] > years_working:
             raise ProfileError(
                 key,
-                f"「{fields[key]['label']}」不能超过 16 周岁以来的年数"
+                f"“{fields[key]['label']}”不能超过 16 周岁以来的年数"
                 f"（{profile['age']} 周岁最多 {years_working} 年）",
                 f"cannot exceed the years since age 16 ({years_working} at age {profile['age']})",
             )
