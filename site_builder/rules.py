@@ -1,0 +1,111 @@
+"""Every points figure the site shows comes from the `scoring` package, through here.
+
+`ScoringRules` adapts the package's public API (docs/architecture.md) to what pages need:
+the edition in force, the standard score, indicator tables for explainers, and what a
+title level is worth with and without the social-insurance condition. Rendering depends
+only on the `Rules` protocol, so tests can build a fixture site against a small stand-in
+whose figures never change. A rules problem (e.g. an unknown title level) is a `BuildError`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class LineOutcome:
+    """One indicator line of a scored profile: points, the engine's explanation, citation."""
+
+    points: int
+    explanation: str  # e.g. why a level scores 0 when the condition is not met
+    reference: str
+
+
+@dataclass(frozen=True)
+class TitleWorth:
+    """What one profile `title` value scores, with and without the condition it may need."""
+
+    value: str
+    label: str
+    met: LineOutcome  # `title_si_condition` true
+    unmet: LineOutcome  # `title_si_condition` false
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the points depend on the social-insurance condition."""
+        return self.met.points != self.unmet.points
+
+    @property
+    def unmet_reason(self) -> str:
+        """Why the level scores less without the condition, without the engine's leading
+        ``<label>：`` (the page shows the label already) or a final full stop."""
+        text = self.unmet.explanation.removeprefix(f"{self.label}：")
+        return text.rstrip("。")
+
+
+class Rules(Protocol):
+    """What the site needs from the rules engine."""
+
+    def edition(self) -> dict[str, str]: ...
+    def threshold(self) -> int: ...
+    def indicator_ids(self) -> tuple[str, ...]: ...
+    def indicator_table(self, indicator_id: str) -> dict[str, Any]: ...
+    def interpretations(self) -> list[dict[str, str]]: ...
+    def title_options(self) -> dict[str, str]: ...
+    def title_worth(self, value: str) -> TitleWorth: ...
+
+
+# A profile that isolates the `title` line: age is the only required key.
+BASE_PROFILE = {"age": 30}
+
+
+class ScoringRules:
+    """The real rules, as in force on `on` (default: today)."""
+
+    def __init__(self, on: datetime.date | None = None) -> None:
+        import scoring  # imported here so the builder's other parts load without it
+
+        self._scoring = scoring
+        self._on = on
+        self._worth: dict[str, TitleWorth] = {}
+
+    def edition(self) -> dict[str, str]:
+        return self._scoring.edition_on(self._on)
+
+    def threshold(self) -> int:
+        return self._scoring.score(BASE_PROFILE, on=self._on).to_dict()["threshold"]
+
+    def indicator_ids(self) -> tuple[str, ...]:
+        return tuple(self._scoring.INDICATOR_IDS)
+
+    def indicator_table(self, indicator_id: str) -> dict[str, Any]:
+        return self._scoring.indicator_table(indicator_id, on=self._on)
+
+    def interpretations(self) -> list[dict[str, str]]:
+        # The package's readings do not depend on the date (docs/architecture.md lists an
+        # `on` parameter; the implementation takes none).
+        return self._scoring.interpretations()
+
+    def title_options(self) -> dict[str, str]:
+        field = next(f for f in self._scoring.field_descriptions() if f["key"] == "title")
+        return {option["value"]: option["label"] for option in field["options"]}
+
+    def title_worth(self, value: str) -> TitleWorth:
+        if value not in self._worth:
+            self._worth[value] = TitleWorth(
+                value=value,
+                label=self.title_options()[value],
+                met=self._title_line(value, condition=True),
+                unmet=self._title_line(value, condition=False),
+            )
+        return self._worth[value]
+
+    def _title_line(self, value: str, *, condition: bool) -> LineOutcome:
+        profile = dict(BASE_PROFILE, title=value, title_si_condition=condition)
+        result = self._scoring.score(profile, on=self._on).to_dict()
+        line = next(line for line in result["lines"] if line["id"] == "title")
+        return LineOutcome(
+            points=line["points"], explanation=line["explanation"], reference=line["reference"]
+        )
