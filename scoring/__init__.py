@@ -12,6 +12,7 @@ from .engine import score
 from .errors import EditionError, ProfileError, RulesError, ScoringError
 from .explain import indicator_table, interpretations
 from .parameters import rules
+from .planner import plan
 from .profile import field_descriptions, profile_json_schema, validate
 from .result import Line, Result, Warning
 
@@ -41,6 +42,7 @@ __all__ = [
     "field_descriptions",
     "indicator_table",
     "interpretations",
+    "plan",
     "profile_json_schema",
     "score",
     "validate",

@@ -1,7 +1,8 @@
 """The one entry point for JavaScript (Pyodide): JSON text in, JSON text out.
 
 Requests: {"op": "score", "profile": {...}, "date": "YYYY-MM-DD"?}, {"op": "fields"},
-{"op": "schema"}, {"op": "plan", "profile": {...}, "start": "YYYY-MM"?}, {"op": "cases"}.
+{"op": "schema"}, {"op": "plan", "profile": {...}, "start": "YYYY-MM"?}, and for parity
+{"op": "cases"} and {"op": "plan_cases"}.
 Replies: {"ok": true, ...} or {"ok": false, "error": {"field", "message_zh", "message_en"}}.
 Bad input never raises here: it becomes an error reply.
 """
@@ -31,12 +32,16 @@ def _dispatch(request: dict) -> dict:
         return {"ok": True, "fields": scoring.field_descriptions()}
     if op == "schema":
         return {"ok": True, "schema": scoring.profile_json_schema()}
-    if op == "plan" and hasattr(scoring, "plan"):
+    if op == "plan":
         return {"ok": True, "plan": scoring.plan(request.get("profile"), request.get("start"))}
     if op == "cases":
         from .cases import run_all
 
         return {"ok": True, "cases": run_all()}
+    if op == "plan_cases":
+        from .cases import run_all_plans
+
+        return {"ok": True, "plans": run_all_plans()}
     return _request_error(f"未知操作 {str(op)[:40]!r}", f"unknown op {str(op)[:40]!r}")
 
 
