@@ -36,12 +36,13 @@ class BuildReport:
 
 
 def default_producers() -> list[Producer]:
-    """The extra parts every real build includes (none in the core).
+    """The extra parts every real build includes: the in-browser calculator.
 
-    The calculator plugs in here: its module defines a `Producer` (see `render.py`) and
-    this function returns it, e.g. ``return [calculator.PRODUCER]``.
+    Tests of the core builder pass `producers=[]` to build without it.
     """
-    return []
+    from . import calculator
+
+    return [calculator.PRODUCER]
 
 
 def build(

@@ -1,0 +1,186 @@
+"""The calculator page `/calculator/`: the `scoring` package running on Pyodide, privately.
+
+`PRODUCER` plugs into the build (see `render.py`). It writes, under the output folder:
+
+- `calculator/index.html`: the form, rendered here from `scoring.field_descriptions()` so it
+  is usable before Pyodide loads; each control's `name` is its profile key;
+- `calculator/calculator.js`, `worker.js`, `calculator.css`: the page script, the module Web
+  Worker that runs the engine, and the page's own styles (linked with ``?v=<hash>``);
+- `calculator/scoring-<version>+<sha8>-py3-none-any.whl`: a deterministic wheel of the
+  package (`wheel.py`), installed in the worker without micropip;
+- `pyodide/<version>/…`: the pinned runtime from node_modules (`pyodide_runtime.py`);
+- `calculator/sw.js`: the service worker, with a manifest of every file above (and the site
+  stylesheet) and their SHA-256, so a second visit works offline.
+
+All links are relative, so the output works under any base URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote, urljoin
+
+from .errors import BuildError
+from .pyodide_runtime import find_runtime
+from .render import STATIC, Producer, RenderContext
+from .urls import output_path, relative
+from .wheel import build_wheel
+
+URL = "calculator/"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CALC_STATIC = STATIC / "calc"
+
+# The form's sections, in the order the rules list the indicator groups.
+GROUPS = {
+    "basic": ("基础指标", "每位申请人都按这几项计分。"),
+    "bonus": ("加分指标", "符合条件的才填写；不符合的保持默认即可。"),
+    "deduction": ("减分指标", "有相应记录的才填写。"),
+    "veto": ("一票否决指标", "有以下情形之一的，不予积分。"),
+}
+FIELD_TYPES = ("integer", "number", "boolean", "choice")
+
+# Page assets the service worker must also keep: stylesheets and scripts the page links.
+ASSET_RE = re.compile(
+    r'<link\b[^>]*\brel="stylesheet"[^>]*\bhref="([^"]+)"|<script\b[^>]*\bsrc="([^"]+)"'
+)
+
+
+def form_groups(fields: list[dict]) -> list[dict]:
+    """Field descriptions → the form's sections, each with ready-to-render controls."""
+    sections: dict[str, list[dict]] = {}
+    for field in fields:
+        group = field.get("group")
+        if group not in GROUPS:
+            raise BuildError(
+                f"field {field.get('key')!r} is in group {group!r}, which the calculator form "
+                f"does not know (known: {', '.join(GROUPS)}); add it to GROUPS in "
+                "site_builder/calculator.py"
+            )
+        if field.get("type") not in FIELD_TYPES:
+            raise BuildError(
+                f"field {field.get('key')!r} has type {field.get('type')!r}; the calculator "
+                f"form renders {', '.join(FIELD_TYPES)}"
+            )
+        sections.setdefault(group, []).append(control(field))
+    return [
+        {"id": group, "title": title, "note": note, "fields": sections[group]}
+        for group, (title, note) in GROUPS.items()
+        if group in sections
+    ]
+
+
+def control(field: dict) -> dict:
+    """One field description → what the template needs for its control."""
+    kind = field["type"]
+    default = field.get("default")
+    if kind == "boolean":
+        default_raw = "1" if default else "0"
+    elif default is None:
+        default_raw = ""
+    else:
+        default_raw = _number_text(default) if kind in ("integer", "number") else str(default)
+    return {
+        "key": field["key"],
+        "type": kind,
+        "label": field["label"],
+        "help": field.get("help") or "",
+        "required": bool(field.get("required")),
+        "default": default_raw,
+        "min": _number_text(field.get("min")),
+        "max": _number_text(field.get("max")),
+        "options": field.get("options") or [],
+    }
+
+
+def _number_text(value) -> str:
+    """Numbers as a form shows them: ``0`` not ``0.0``; ``None`` → ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def produce(ctx: RenderContext) -> None:
+    """Write the calculator page, its scripts, the wheel, the runtime and the service worker."""
+    import scoring  # the real package: the wheel, the form and the browser all use it
+
+    out_root = ctx.out.root
+    runtime = find_runtime(PROJECT_ROOT / "node_modules")
+    for source in runtime.sources:
+        ctx.copy_file(source, runtime.folder + source.name)
+
+    wheel = build_wheel(PROJECT_ROOT / "scoring", scoring.__version__)
+    ctx.write_bytes(URL + wheel.filename, wheel.data)
+
+    for name in ("calculator.js", "worker.js", "calculator.css"):
+        ctx.copy_file(CALC_STATIC / name, URL + name)
+    worker_url = ctx.asset_url(URL, URL + "worker.js")
+    topics = sorted(page.slug for page in ctx.site.pages)
+
+    ctx.render_page(
+        URL, "calculator.html",
+        title="积分计算器",
+        description="按现行规定计算上海市居住证积分：逐项列出得分、依据和注意事项。"
+        "计算在您的浏览器中完成，填写的内容不会发送到任何服务器。",
+        nav="calculator",
+        groups=form_groups(scoring.field_descriptions()),
+        threshold=ctx.rules.threshold(),
+        engine={
+            "pyodide": relative(URL, runtime.folder),
+            # "+" in a path means a space to some static hosts (S3): always percent-encode.
+            "wheel": quote(wheel.filename),
+            "worker": worker_url,
+            "lock": json.dumps(runtime.lock_info, separators=(",", ":"), sort_keys=True),
+            "sw": "sw.js",
+            "policy": relative(URL, "policy/"),
+            # Explainers that exist: a breakdown line links to its topic only if it is here.
+            "topics": " ".join(topics),
+        },
+        # What a first visit downloads for the engine, for the page to say plainly.
+        download_mb=round(
+            (sum(source.stat().st_size for source in runtime.sources) + len(wheel.data)) / 1e6
+        ),
+    )
+
+    page = out_root / output_path(URL)
+    html = page.read_text(encoding="utf-8")
+    linked = [href or src for href, src in ASSET_RE.findall(html)]
+    # Paths relative to sw.js, which sits next to the page; "./" is the page itself.
+    manifest = [("./", _sha256(page))]
+    for link in [*linked, worker_url]:
+        manifest.append((link, _sha256(out_root / _site_path(link))))
+    manifest.append((quote(wheel.filename), hashlib.sha256(wheel.data).hexdigest()))
+    for source in runtime.sources:
+        manifest.append((relative(URL, runtime.folder + source.name), _sha256(source)))
+    write_service_worker(ctx, manifest)
+
+
+def _site_path(link: str) -> str:
+    """A link from the calculator page → the site-relative path of the file it names."""
+    absolute = urljoin("https://site.invalid/" + URL, link)
+    path = absolute.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("https://site.invalid/"):
+        raise BuildError(f"the calculator page links {link!r}, which is not on this site")
+    return path.removeprefix("https://site.invalid/")
+
+
+def write_service_worker(ctx: RenderContext, manifest: list[tuple[str, str]]) -> None:
+    """Write `calculator/sw.js` with the manifest and a version derived from its hashes."""
+    unique = sorted(set(manifest))
+    version = hashlib.sha256(json.dumps(unique).encode("utf-8")).hexdigest()[:16]
+    data = json.dumps({"version": version, "files": unique}, separators=(",", ":"))
+    template = (CALC_STATIC / "sw.js").read_text(encoding="utf-8")
+    if template.count('"__MANIFEST__"') != 1:
+        raise BuildError("site_builder/static/calc/sw.js must contain \"__MANIFEST__\" once")
+    ctx.write_text(URL + "sw.js", template.replace('"__MANIFEST__"', data))
+
+
+PRODUCER = Producer(name="calculator", provides=(URL,), produce=produce)

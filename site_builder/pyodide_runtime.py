@@ -1,0 +1,65 @@
+"""Copy the pinned Pyodide runtime from node_modules into the built site.
+
+The calculator must never load Pyodide from a CDN (slow or blocked for many users in
+mainland China, and a third-party request is a privacy leak), so the builder copies the
+files from the npm package pinned in package-lock.json into `dist/pyodide/<version>/`
+(`find_runtime` says which; the calculator producer copies them).
+
+Only what `loadPyodide()` in a browser actually fetches is copied: the loader module, the
+Emscripten module, the WebAssembly binary and the standard library. Source maps, type
+declarations, the CommonJS loader and the demo consoles stay behind; so does Pyodide's
+120 KB package lock file, because the worker passes `lockFileContents` itself (our wheel is
+the only package). The lock file's `info` block is returned so the worker can do that.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError
+
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The runtime to copy: version, source files and the lock file's `info` block."""
+
+    version: str
+    sources: tuple[Path, ...]
+    lock_info: dict
+
+    @property
+    def folder(self) -> str:
+        """Site-relative folder the files go to; the version in the path keeps caches apart."""
+        return f"pyodide/{self.version}/"
+
+
+def _missing(package_dir: Path, what: str) -> BuildError:
+    return BuildError(
+        f"{what} not found: the Pyodide runtime comes from npm. Run `npm ci` in the project "
+        "root (./dev build and ./dev serve do it for you).",
+        file=str(package_dir),
+    )
+
+
+def find_runtime(node_modules: Path) -> Runtime:
+    """Locate the pinned runtime's files under `node_modules`, or explain how to get them."""
+    package_dir = node_modules / "pyodide"
+    package_json = package_dir / "package.json"
+    if not package_json.is_file():
+        raise _missing(package_dir, "node_modules/pyodide")
+    version = json.loads(package_json.read_text(encoding="utf-8"))["version"]
+    lock_path = package_dir / "pyodide-lock.json"
+    if not lock_path.is_file():
+        raise _missing(package_dir, "node_modules/pyodide/pyodide-lock.json")
+    lock_info = json.loads(lock_path.read_text(encoding="utf-8"))["info"]
+    sources = []
+    for name in RUNTIME_FILES:
+        source = package_dir / name
+        if not source.is_file():
+            raise _missing(package_dir, f"node_modules/pyodide/{name}")
+        sources.append(source)
+    return Runtime(version=version, sources=tuple(sources), lock_info=lock_info)

@@ -1,0 +1,102 @@
+"""Helpers for driving the calculator page like a user, and for the answers to expect.
+
+Expected results always come from calling `scoring.score` in the test process, never from
+numbers written into the tests, so the browser is checked against the real engine.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.parse
+
+from playwright.sync_api import Page, expect
+
+import scoring
+
+READY_TIMEOUT_MS = 120_000  # the first Pyodide boot on a slow CI machine
+
+
+class PageProblems:
+    """Uncaught errors and Content-Security-Policy violations seen on a page."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def watch(self, page: Page) -> None:
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        text = message.text
+        if message.type == "error" and "Content Security Policy" in text:
+            self.errors.append(f"CSP: {text}")
+
+
+def fields() -> list[dict]:
+    return scoring.field_descriptions()
+
+
+def open_calculator(page: Page, site, fragment: str = "") -> None:
+    """Open /calculator/ (optionally with `#fragment`) and wait until the engine is ready."""
+    page.goto(site.url("calculator/") + (f"#{fragment}" if fragment else ""))
+    wait_ready(page)
+
+
+def wait_ready(page: Page) -> None:
+    expect(page.locator("#calculator")).to_have_attribute(
+        "data-engine", "ready", timeout=READY_TIMEOUT_MS
+    )
+
+
+def fill_profile(page: Page, profile: dict) -> None:
+    """Set every control: the profile's value, or the field's default when it has none."""
+    for field in fields():
+        key = field["key"]
+        value = profile.get(key, field.get("default"))
+        control = page.locator(f'[name="{key}"]')
+        if field["type"] == "boolean":
+            control.set_checked(bool(value))
+        elif field["type"] == "choice":
+            control.select_option(value)
+        else:
+            control.fill("" if value is None else str(value))
+
+
+def expected_result(page: Page, profile: dict) -> dict:
+    """What the engine says for `profile`, on the date the page computed for."""
+    on = page.locator("#calculator").get_attribute("data-date")
+    return scoring.score(profile, on=on).to_dict()
+
+
+def wait_for_total(page: Page, profile: dict) -> dict:
+    """Wait until the page shows the result for the form as it is now, and check its total
+    against the real engine's for `profile`; return that result."""
+    root = page.locator("#calculator")
+    # The page marks which answers (in fragment form) the shown result belongs to.
+    poll(lambda: root.get_attribute("data-scored") == current_fragment(page))
+    expect(root).to_have_attribute("data-state", "scored")
+    result = expected_result(page, profile)
+    expect(page.locator("#score-total")).to_have_text(str(result["total"]))
+    return result
+
+
+def current_fragment(page: Page) -> str:
+    return urllib.parse.urlsplit(page.url).fragment
+
+
+def fragment_params(page: Page) -> dict[str, str]:
+    """The profile the page's URL fragment holds, as a dict of raw strings."""
+    fragment = urllib.parse.urlsplit(page.url).fragment
+    return dict(urllib.parse.parse_qsl(fragment, keep_blank_values=True))
+
+
+def poll(check, timeout: float = 30.0, interval: float = 0.1):
+    """Call `check()` until it returns something truthy (the CSP forbids string predicates)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {check}")
+        time.sleep(interval)

@@ -1,0 +1,154 @@
+"""A loopback HTTP server for the built site, for browser tests and the calculator benchmark.
+
+Pyodide cannot load from file://, and the service worker needs a real origin, so `dist/` is
+served over HTTP on 127.0.0.1. The site is mounted under a sub-path (``/guide/`` by default,
+matching the build's ``--base-url``) so any root-relative link shows up as a 404.
+
+The server also:
+- sends the site's Content-Security-Policy as a header too (meta CSP does not reach Web
+  Workers, so this is what proves the worker runs under the same policy);
+- records every request it answers (`requests`), so tests can check what left the page;
+- can be switched `offline`, answering nothing useful, to prove a visit needs no network;
+- serves extra in-memory files (`extra`), e.g. axe-core for tests, at fixed paths.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import posixpath
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from site_builder.render import CSP
+
+MIME = {
+    ".wasm": "application/wasm",
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".whl": "application/octet-stream",
+    ".zip": "application/zip",
+    ".json": "application/json",
+}
+
+
+@dataclass
+class Recorded:
+    """One request the server saw."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class SiteServer:
+    """A running server: `origin` + `base` is the site's root URL."""
+
+    dist: Path
+    base: str = "/guide/"
+    csp_header: bool = True
+    offline: bool = False
+    extra: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    requests: list[Recorded] = field(default_factory=list)
+    origin: str = ""
+    _httpd: ThreadingHTTPServer | None = None
+
+    @property
+    def root(self) -> str:
+        """Absolute URL of the site's home page."""
+        return self.origin + self.base
+
+    def url(self, path: str) -> str:
+        """Absolute URL of a site-relative path, e.g. ``calculator/``."""
+        return self.root + path
+
+    def start(self) -> SiteServer:
+        server = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME}
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(server.dist), **kwargs)
+
+            def log_message(self, format, *args):
+                pass  # keep test output clean; `requests` holds the record
+
+            def _record(self) -> bool:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                server.requests.append(
+                    Recorded(self.command, self.path, dict(self.headers.items()), body)
+                )
+                if server.offline:
+                    # Like a dropped connection: no status line, nothing cached.
+                    self.close_connection = True
+                    return False
+                return True
+
+            def do_GET(self):
+                if not self._record():
+                    return
+                path = urllib.parse.urlsplit(self.path).path
+                if path in server.extra:
+                    data, content_type = server.extra[path]
+                    self.send_response(200)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                super().do_GET()
+
+            def do_HEAD(self):
+                if self._record():
+                    super().do_HEAD()
+
+            def do_POST(self):
+                if self._record():
+                    self.send_error(405)
+
+            def translate_path(self, path):
+                clean = urllib.parse.unquote(urllib.parse.urlsplit(path).path)
+                if not clean.startswith(server.base):
+                    return str(server.dist / "__outside_base_url__")
+                rest = posixpath.normpath(clean[len(server.base):]).lstrip("/")
+                if rest in (".", ""):
+                    rest = ""
+                if rest.startswith(".."):
+                    return str(server.dist / "__outside_base_url__")
+                target = server.dist / rest
+                if clean.endswith("/") and target.is_dir():
+                    return str(target) + "/"
+                return str(target)
+
+            def end_headers(self):
+                if server.csp_header:
+                    self.send_header("Content-Security-Policy", CSP)
+                super().end_headers()
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+
+@contextlib.contextmanager
+def serve(dist: Path, base: str = "/guide/", **options):
+    """Serve `dist` at ``http://127.0.0.1:<port><base>`` for the duration of the block."""
+    server = SiteServer(dist=dist, base=base, **options).start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,74 @@
+"""What the calculator's producer writes: checked on the files, no browser needed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import urllib.parse
+
+import pytest
+
+from site_builder import calculator
+from site_builder.errors import BuildError
+from site_builder.pyodide_runtime import RUNTIME_FILES, find_runtime
+
+
+def manifest(built_site) -> dict:
+    text = (built_site / "calculator" / "sw.js").read_text(encoding="utf-8")
+    match = re.search(r"^const MANIFEST = (\{.*\});$", text, re.MULTILINE)
+    assert match, "sw.js has no manifest"
+    return json.loads(match.group(1))
+
+
+def test_service_worker_manifest_lists_real_files_with_their_hashes(built_site):
+    data = manifest(built_site)
+    base = "https://x.invalid/calculator/sw.js"
+    paths = set()
+    for path, sha256 in data["files"]:
+        url = urllib.parse.urljoin(base, path)
+        site_path = urllib.parse.unquote(urllib.parse.urlsplit(url).path).removeprefix("/")
+        if site_path.endswith("/"):
+            site_path += "index.html"
+        file = built_site / site_path
+        assert file.is_file(), path
+        assert hashlib.sha256(file.read_bytes()).hexdigest() == sha256, path
+        paths.add(site_path)
+    # The page, its scripts and styles, the worker, the wheel and the whole runtime.
+    version = find_runtime(calculator.PROJECT_ROOT / "node_modules").version
+    for needed in ("calculator/index.html", "calculator/calculator.js", "calculator/worker.js",
+                   "calculator/calculator.css", "static/site.css",
+                   *(f"pyodide/{version}/{name}" for name in RUNTIME_FILES)):
+        assert needed in paths, needed
+    assert any(p.startswith("calculator/scoring-") and p.endswith(".whl") for p in paths)
+    assert re.fullmatch(r"[0-9a-f]{16}", data["version"])
+
+
+def test_only_the_runtime_files_the_browser_needs_are_copied(built_site):
+    copied = sorted(p.name for p in built_site.glob("pyodide/*/*"))
+    assert copied == sorted(RUNTIME_FILES)
+
+
+def test_page_points_at_files_that_exist(built_site):
+    html = (built_site / "calculator" / "index.html").read_text(encoding="utf-8")
+    for attribute in ("data-wheel", "data-worker"):
+        value = re.search(rf'{attribute}="([^"]+)"', html).group(1)
+        path = urllib.parse.unquote(value.split("?")[0])
+        assert (built_site / "calculator" / path).resolve().is_file(), attribute
+    pyodide = re.search(r'data-pyodide="([^"]+)"', html).group(1)
+    assert (built_site / "calculator" / pyodide / "pyodide.mjs").resolve().is_file()
+    assert 'href="/' not in html and 'src="/' not in html  # relative links only
+
+
+def test_missing_node_modules_says_to_run_npm_ci(tmp_path):
+    with pytest.raises(BuildError, match="npm ci"):
+        find_runtime(tmp_path / "node_modules")
+
+
+def test_unknown_field_group_or_type_stops_the_build():
+    field = {"key": "x", "type": "integer", "group": "basic", "label": "X"}
+    assert calculator.form_groups([field])[0]["fields"][0]["key"] == "x"
+    with pytest.raises(BuildError, match="group"):
+        calculator.form_groups([{**field, "group": "extra"}])
+    with pytest.raises(BuildError, match="type"):
+        calculator.form_groups([{**field, "type": "date"}])

@@ -1,0 +1,41 @@
+"""Printing: one clean page with the answers and the breakdown."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.calc import open_calculator, wait_for_total
+
+pytestmark = pytest.mark.browser
+
+PROFILE = {"age": 40, "education": "master", "title": "senior", "title_si_condition": True,
+           "si_months": 100, "si_base_tier": "2x", "shortage_major": True,
+           "spouse_hukou_years": 6, "detention_count": 1}
+FRAGMENT = ("age=40&education=master&title=senior&title_si_condition=1&si_months=100"
+            "&si_base_tier=2x&shortage_major=1&spouse_hukou_years=6&detention_count=1")
+
+
+def test_print_is_one_page_with_answers_and_breakdown(page, site):
+    open_calculator(page, site, FRAGMENT)
+    result = wait_for_total(page, PROFILE)
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+    page.emulate_media(media="print")
+    expect(page.locator("#calc-form")).to_be_hidden()
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("#copy-link")).to_be_hidden()
+    summary = page.locator("#answers-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("硕士研究生学历学位")  # the option's label, not its value
+    expect(summary).to_contain_text("100")
+    expect(page.locator("#score-total")).to_be_visible()
+    for line in result["lines"]:
+        row = page.locator(f'#score-lines tr[data-indicator="{line["id"]}"]')
+        if line["points"] != 0:
+            expect(row).to_be_visible()
+    expect(page.locator("#score-edition")).to_be_visible()
+    expect(page.locator(".calc-disclaimer")).to_be_visible()

@@ -1,0 +1,42 @@
+// Parity runner: load the pinned Pyodide from node_modules, install the site's scoring wheel
+// exactly as the browser worker does, and answer bridge requests.
+//
+//   node runner.mjs <pyodide dir> <wheel file> <requests.json>
+//
+// requests.json holds a JSON array of request *texts*, so both interpreters parse the very
+// same bytes; stdout gets {python, scoring, replies}: Pyodide's Python version, where the
+// package was imported from, and the bridge's reply text for each request (compared byte for
+// byte by the caller).
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import path from "node:path";
+
+const [pyodideDir, wheelPath, requestsPath] = process.argv.slice(2);
+if (!requestsPath) {
+  console.error("usage: node runner.mjs <pyodide dir> <wheel file> <requests.json>");
+  process.exit(2);
+}
+const indexURL = path.resolve(pyodideDir) + path.sep;
+const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
+const lock = JSON.parse(readFileSync(path.join(indexURL, "pyodide-lock.json"), "utf8"));
+const pyodide = await loadPyodide({
+  indexURL,
+  // The same empty lock file the browser worker uses: no package but ours.
+  lockFileContents: JSON.stringify({ info: lock.info, packages: {} }),
+  stdout: (line) => console.error(line),
+  stderr: (line) => console.error(line),
+});
+// Node Buffers are not typed arrays Pyodide accepts; copy into a Uint8Array.
+// unpackArchive extracts into the working directory unless told otherwise; a wheel belongs
+// in site-packages, like pip would put it (same code as the browser worker).
+const sitePackages = pyodide.runPython(
+  "import sys; next(p for p in sys.path if p.endswith('site-packages'))",
+);
+pyodide.unpackArchive(new Uint8Array(readFileSync(wheelPath)), "wheel", { extractDir: sitePackages });
+const handle = pyodide.pyimport("scoring.bridge").handle;
+const requests = JSON.parse(readFileSync(requestsPath, "utf8"));
+const replies = requests.map((text) => handle(text));
+const python = pyodide.runPython("import sys; sys.version.split()[0]");
+const scoring = pyodide.runPython("import scoring, pathlib; str(pathlib.Path(scoring.__file__).parent)");
+const version = pyodide.runPython("import importlib.metadata as m; m.version('scoring')");
+process.stdout.write(JSON.stringify({ python, scoring, version, replies }));
