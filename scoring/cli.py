@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 from .errors import ScoringError
+
+T = TypeVar("T")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,6 +33,23 @@ def _read(path: str):
         return json.loads(handle.read())
 
 
+def run_on_profile(path: str, compute: Callable[[object], T]) -> T | int:
+    """Read the profile JSON at `path` (- for stdin) and apply `compute` to it.
+
+    Returns compute's value, or exit status 2 after printing a message naming the problem
+    (unreadable file, invalid JSON, or the field the rules reject) on stderr.
+    """
+    try:
+        return compute(_read(path))
+    except OSError as error:
+        print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
+    except json.JSONDecodeError as error:
+        print(f"error: 输入不是有效的 JSON / input is not valid JSON: {error}", file=sys.stderr)
+    except ScoringError as error:
+        print(f"error: {error}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "plan":
@@ -42,17 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.schema:
         print(json.dumps(profile_json_schema(), ensure_ascii=False, indent=2))
         return 0
-    try:
-        result = score(_read(args.file), args.date)
-    except OSError as error:
-        print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-        return 2
-    except json.JSONDecodeError as error:
-        print(f"error: 输入不是有效的 JSON / input is not valid JSON: {error}", file=sys.stderr)
-        return 2
-    except ScoringError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    result = run_on_profile(args.file, lambda profile: score(profile, args.date))
+    if isinstance(result, int):
+        return result
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

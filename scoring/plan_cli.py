@@ -7,7 +7,7 @@ import argparse
 import json
 import sys
 
-from .errors import ScoringError
+from .cli import run_on_profile
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,13 +19,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--date", help="start month, YYYY-MM (default: this month)")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     return parser
-
-
-def _read(path: str):
-    if path == "-":
-        return json.loads(sys.stdin.read())
-    with open(path, encoding="utf-8") as handle:
-        return json.loads(handle.read())
 
 
 def _month(text: str) -> str:
@@ -67,17 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     from .planner import plan
 
-    try:
-        result = plan(_read(args.file), args.date)
-    except OSError as error:
-        print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-        return 2
-    except json.JSONDecodeError as error:
-        print(f"error: 输入不是有效的 JSON / input is not valid JSON: {error}", file=sys.stderr)
-        return 2
-    except ScoringError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    result = run_on_profile(args.file, lambda profile: plan(profile, args.date))
+    if isinstance(result, int):
+        return result
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

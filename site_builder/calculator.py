@@ -141,6 +141,8 @@ def produce(ctx: RenderContext) -> None:
             "lock": json.dumps(runtime.lock_info, separators=(",", ":"), sort_keys=True),
             "sw": "sw.js",
             "policy": relative(URL, "policy/"),
+            # The site's root from this page: plan links are site-relative (policy/…/).
+            "site_root": relative(URL, ""),
             # Explainers that exist: a breakdown line links to its topic only if it is here.
             "topics": " ".join(topics),
         },

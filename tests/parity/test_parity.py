@@ -2,9 +2,11 @@
 it does under CPython.
 
 The wheel is the one the site ships (`site_builder.wheel`), installed the way the browser
-worker installs it. Requests: the full case suite (bridge op ``cases``), the form and schema,
-a few hundred generated profiles (valid and invalid) on a fixed date, and malformed
-requests. Every reply must be the same text, byte for byte.
+worker installs it. Requests: the full scoring case suite (bridge op ``cases``), the planner
+case suite (``plan_cases``), the form and schema, a few hundred generated profiles (valid and
+invalid) scored on a fixed date, plans for some of them from a fixed month (op ``plan``, as
+the calculator asks), and malformed requests. Every reply must be the same text, byte for
+byte.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pytest
 
 import scoring
 from scoring.bridge import handle
-from scoring.cases import load_cases
+from scoring.cases import load_cases, load_plan_cases
 from site_builder.wheel import build_wheel
 
 pytestmark = pytest.mark.node
@@ -29,6 +31,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PYODIDE = ROOT / "node_modules" / "pyodide"
 RUNNER = Path(__file__).with_name("runner.mjs")
 DATE = "2026-11-21"
+START = "2026-11"
+PLANS = 40  # plans of generated profiles: each costs far more than a score inside Pyodide
+CASES = json.dumps({"op": "cases"})
+PLAN_CASES = json.dumps({"op": "plan_cases"})
 
 
 def generated_profiles(count: int, seed: int = 20261121) -> list[dict]:
@@ -59,12 +65,47 @@ def generated_profiles(count: int, seed: int = 20261121) -> list[dict]:
     return profiles
 
 
+def plan_profiles(count: int, seed: int = 5) -> list[dict]:
+    """Valid, unvetoed profiles of working age, mostly short of the standard score: the ones
+    that give a plan its options, combinations, projection and risks."""
+    rng = random.Random(seed)
+    options = {f["key"]: [o["value"] for o in f.get("options") or []]
+               for f in scoring.field_descriptions()}
+
+    def pick(key: str) -> str:  # the first option ("none", the lowest) half of the time
+        return options[key][0] if rng.random() < 0.5 else rng.choice(options[key])
+
+    profiles = []
+    for _ in range(count):
+        age = rng.randint(20, 59)
+        profile = {
+            "age": age,
+            "education": pick("education"),
+            "title": options["title"][0] if rng.random() < 0.7 else pick("title"),
+            "title_si_condition": rng.random() < 0.4,
+            "si_months": rng.randint(0, min((age - 16) * 12, 200)),
+            "si_base_tier": options["si_base_tier"][0] if rng.random() < 0.6 else pick(
+                "si_base_tier"),
+            "shortage_major": rng.random() < 0.2,
+        }
+        for key in ("suburb_years", "public_service_years", "spouse_hukou_years"):
+            if rng.random() < 0.2:
+                profile[key] = rng.randint(0, min(12, age - 18))
+        if rng.random() < 0.1:
+            profile["detention_count"] = 1
+        profiles.append(profile)
+    return profiles
+
+
 def requests() -> list[str]:
-    bodies: list[object] = [{"op": "cases"}, {"op": "fields"}, {"op": "schema"}]
-    bodies += [{"op": "score", "profile": p, "date": DATE} for p in generated_profiles(300)]
-    bodies += [{"op": "score", "profile": {"age": 30}, "date": "1999-01-01"}, {"op": "nope"}, []]
+    bodies: list[object] = [{"op": "fields"}, {"op": "schema"}]
+    profiles = generated_profiles(300)
+    bodies += [{"op": "score", "profile": p, "date": DATE} for p in profiles]
+    bodies += [{"op": "plan", "profile": p, "start": START} for p in plan_profiles(PLANS)]
+    bodies += [{"op": "score", "profile": {"age": 30}, "date": "1999-01-01"},
+               {"op": "plan", "profile": {"age": 30}, "start": "1999-01"}, {"op": "nope"}, []]
     texts = [json.dumps(body, ensure_ascii=False) for body in bodies]
-    return [*texts, "not json", ""]
+    return [CASES, PLAN_CASES, *texts, "not json", ""]
 
 
 @pytest.fixture(scope="module")
@@ -95,16 +136,26 @@ def test_runs_inside_pyodide_from_the_wheel(pyodide_run):
     assert run["version"] == run["wheel_version"]
 
 
-def test_case_suite_matches_cpython_exactly(pyodide_run):
+def _suite_matches(pyodide_run, request: str, key: str, count: int) -> None:
+    """The suite's reply inside Pyodide equals CPython's; on a difference, name the case."""
     texts, run = pyodide_run
-    expected = handle(texts[0])
-    reply = json.loads(run["replies"][0])
-    assert reply["ok"] and len(reply["cases"]) == len(load_cases()) > 0
-    if run["replies"][0] != expected:
-        ours = json.loads(expected)["cases"]
-        for mine, theirs in zip(ours, reply["cases"], strict=True):
+    theirs_text = run["replies"][texts.index(request)]
+    expected = handle(request)
+    reply = json.loads(theirs_text)
+    assert reply["ok"] and len(reply[key]) == count > 0
+    if theirs_text != expected:
+        ours = json.loads(expected)[key]
+        for mine, theirs in zip(ours, reply[key], strict=True):
             assert theirs == mine, f"case {mine['name']!r} differs inside Pyodide"
-    assert run["replies"][0] == expected
+    assert theirs_text == expected
+
+
+def test_case_suite_matches_cpython_exactly(pyodide_run):
+    _suite_matches(pyodide_run, CASES, "cases", len(load_cases()))
+
+
+def test_planner_case_suite_matches_cpython_exactly(pyodide_run):
+    _suite_matches(pyodide_run, PLAN_CASES, "plans", len(load_plan_cases()))
 
 
 def test_every_reply_matches_cpython_exactly(pyodide_run):
@@ -112,6 +163,9 @@ def test_every_reply_matches_cpython_exactly(pyodide_run):
     assert len(run["replies"]) == len(texts)
     ok = sum(json.loads(r).get("ok") is True for r in run["replies"])
     assert 0 < ok < len(texts)  # the suite exercises both results and errors
+    plans = [json.loads(r).get("plan") for r in run["replies"]]
+    statuses = {plan["status"] for plan in plans if plan}
+    assert {"reachable", "not_reached", "reached"} <= statuses, statuses
     for text, theirs in zip(texts, run["replies"], strict=True):
         mine = handle(text)
         if theirs != mine:
