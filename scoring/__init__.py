@@ -12,13 +12,22 @@ from .engine import score
 from .errors import EditionError, ProfileError, RulesError, ScoringError
 from .explain import indicator_table, interpretations
 from .parameters import rules
-from .planner import plan
 from .profile import field_descriptions, profile_json_schema, validate
 from .result import Line, Result, Warning
 
 __version__ = "0.1.0"
 
 INDICATOR_IDS: tuple[str, ...] = tuple(rules().indicators)
+
+
+def plan(profile: dict, start: _dt.date | str | None = None) -> dict:
+    """How and when `profile` can reach the standard score: see scoring.planner.plan.
+
+    Imported on first use so the calculator's first score does not wait for the planner.
+    """
+    from .planner import plan as _plan
+
+    return _plan(profile, start)
 
 
 def edition_on(on: _dt.date | str | None = None) -> dict:
