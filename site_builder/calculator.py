@@ -4,8 +4,9 @@
 
 - `calculator/index.html`: the form, rendered here from `scoring.field_descriptions()` so it
   is usable before Pyodide loads; each control's `name` is its profile key;
-- `calculator/calculator.js`, `worker.js`, `calculator.css`: the page script, the module Web
-  Worker that runs the engine, and the page's own styles (linked with ``?v=<hash>``);
+- `calculator/calculator.js`, `plan.js`, `worker.js`, `calculator.css`: the page script, the
+  module that renders the plan, the module Web Worker that runs the engine, and the page's own
+  styles (linked with ``?v=<hash>``);
 - `calculator/scoring-<version>+<sha8>-py3-none-any.whl`: a deterministic wheel of the
   package (`wheel.py`), installed in the worker without micropip;
 - `pyodide/<version>/…`: the pinned runtime from node_modules (`pyodide_runtime.py`);
@@ -120,9 +121,11 @@ def produce(ctx: RenderContext) -> None:
     wheel = build_wheel(PROJECT_ROOT / "scoring", scoring.__version__)
     ctx.write_bytes(URL + wheel.filename, wheel.data)
 
-    for name in ("calculator.js", "worker.js", "calculator.css"):
+    for name in ("calculator.js", "plan.js", "worker.js", "calculator.css"):
         ctx.copy_file(CALC_STATIC / name, URL + name)
     worker_url = ctx.asset_url(URL, URL + "worker.js")
+    # Imported by calculator.js from this URL (with its version), not from a static import.
+    plan_url = ctx.asset_url(URL, URL + "plan.js")
     topics = sorted(page.slug for page in ctx.site.pages)
 
     ctx.render_page(
@@ -138,6 +141,7 @@ def produce(ctx: RenderContext) -> None:
             # "+" in a path means a space to some static hosts (S3): always percent-encode.
             "wheel": quote(wheel.filename),
             "worker": worker_url,
+            "plan_js": plan_url,
             "lock": json.dumps(runtime.lock_info, separators=(",", ":"), sort_keys=True),
             "sw": "sw.js",
             "policy": relative(URL, "policy/"),
@@ -157,7 +161,7 @@ def produce(ctx: RenderContext) -> None:
     linked = [href or src for href, src in ASSET_RE.findall(html)]
     # Paths relative to sw.js, which sits next to the page; "./" is the page itself.
     manifest = [("./", _sha256(page))]
-    for link in [*linked, worker_url]:
+    for link in [*linked, worker_url, plan_url]:
         manifest.append((link, _sha256(out_root / _site_path(link))))
     manifest.append((quote(wheel.filename), hashlib.sha256(wheel.data).hexdigest()))
     for source in runtime.sources:

@@ -80,6 +80,37 @@ def wait_for_total(page: Page, profile: dict) -> dict:
     return result
 
 
+def wait_for_plan(page: Page, profile: dict) -> dict:
+    """Wait until the plan on the page belongs to the form as it is now, and check its summary
+    against the real planner's for `profile` (from the month the page scored for); return
+    that plan."""
+    root = page.locator("#calculator")
+    # Like data-scored: which answers (in fragment form) the plan on screen was made for.
+    poll(lambda: root.get_attribute("data-planned") == current_fragment(page))
+    on = root.get_attribute("data-date")
+    plan = scoring.plan(profile, start=on[:7])
+    expect(page.locator("#plan")).to_have_attribute("data-plan", plan["status"])
+    expect(page.locator("#plan-summary")).to_have_text(plan["summary"])
+    return plan
+
+
+def profile_from_fragment(page: Page) -> dict:
+    """The profile the page's fragment holds, typed as the engine takes it."""
+    types = {field["key"]: field["type"] for field in fields()}
+    profile: dict = {}
+    for key, raw in fragment_params(page).items():
+        kind = types[key]
+        if kind == "boolean":
+            profile[key] = raw == "1"
+        elif kind == "integer":
+            profile[key] = int(raw)
+        elif kind == "number":
+            profile[key] = float(raw)
+        else:
+            profile[key] = raw
+    return profile
+
+
 def current_fragment(page: Page) -> str:
     return urllib.parse.urlsplit(page.url).fragment
 

@@ -7,8 +7,9 @@ pages' CSP rightly refuses both inline scripts and other origins.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.calc import fill_profile, open_calculator, wait_for_total
+from tests.browser.calc import fill_profile, open_calculator, wait_for_plan, wait_for_total
 from tests.browser.conftest import AXE, AXE_PATH
 
 pytestmark = pytest.mark.browser
@@ -55,3 +56,16 @@ def test_calculator_has_no_serious_violations_in_any_state(page, site):
     fill_profile(page, {"age": 12})
     page.locator("#err-age").wait_for(state="visible")
     assert serious(page, site) == [], "with a field error"
+
+
+def test_calculator_plan_and_a_tried_option_have_no_serious_violations(page, site):
+    profile = {"age": 35, "education": "bachelor", "title": "intermediate", "si_months": 24}
+    open_calculator(page, site, "age=35&education=bachelor&title=intermediate&si_months=24")
+    wait_for_total(page, profile)
+    wait_for_plan(page, profile)
+    page.locator("#plan-timeline summary").click()
+    page.locator("#plan-assumptions summary").click()
+    assert serious(page, site) == [], "with a plan"
+    page.locator("#plan-options button").first.click()
+    expect(page.locator("#plan-applied")).to_be_visible()
+    assert serious(page, site) == [], "with an option tried"

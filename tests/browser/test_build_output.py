@@ -36,7 +36,8 @@ def test_service_worker_manifest_lists_real_files_with_their_hashes(built_site):
         paths.add(site_path)
     # The page, its scripts and styles, the worker, the wheel and the whole runtime.
     version = find_runtime(calculator.PROJECT_ROOT / "node_modules").version
-    for needed in ("calculator/index.html", "calculator/calculator.js", "calculator/worker.js",
+    for needed in ("calculator/index.html", "calculator/calculator.js", "calculator/plan.js",
+                   "calculator/worker.js",
                    "calculator/calculator.css", "static/site.css",
                    *(f"pyodide/{version}/{name}" for name in RUNTIME_FILES)):
         assert needed in paths, needed
@@ -51,7 +52,7 @@ def test_only_the_runtime_files_the_browser_needs_are_copied(built_site):
 
 def test_page_points_at_files_that_exist(built_site):
     html = (built_site / "calculator" / "index.html").read_text(encoding="utf-8")
-    for attribute in ("data-wheel", "data-worker"):
+    for attribute in ("data-wheel", "data-worker", "data-plan-js"):
         value = re.search(rf'{attribute}="([^"]+)"', html).group(1)
         path = urllib.parse.unquote(value.split("?")[0])
         assert (built_site / "calculator" / path).resolve().is_file(), attribute
