@@ -82,6 +82,18 @@ def test_redeploy_replaces_the_cache_as_a_whole(context, site, built_site, tmp_p
         expect(page.locator("#group-basic .group-note")).not_to_contain_text("新版")
         # Once no page uses the old version, the next visit gets the new one entirely.
         page.close()
+        # Closing a tab is asynchronous in the browser: a visit that starts before the old
+        # tab is gone is still served by the old version (as the rules for service workers
+        # say). Wait for the switch from a page outside the calculator's scope.
+        probe = context.new_page()
+        probe.goto(site.url(""))
+        poll(lambda: probe.evaluate(
+            """async () => {
+                const r = await navigator.serviceWorker.getRegistration("calculator/");
+                return !!(r && r.active && r.active.state === "activated" && !r.waiting);
+            }"""
+        ), timeout=60)
+        probe.close()
         fresh = context.new_page()
         open_calculator(fresh, site, "age=31")
         state = poll(lambda: (s := service_worker_state(fresh))["active"] == "activated"
