@@ -35,14 +35,6 @@ def parse_date(on: dt.date | str | None) -> dt.date:
     )
 
 
-def _option_labels() -> dict[str, dict[str, str]]:
-    return {
-        f["key"]: {o["value"]: o["label"] for o in f["options"]}
-        for f in rules().fields
-        if f["type"] == "choice"
-    }
-
-
 def score(profile: dict, on: dt.date | str | None = None) -> Result:
     """Score `profile` under the edition in force on `on` (default today).
 
@@ -56,7 +48,7 @@ def score(profile: dict, on: dt.date | str | None = None) -> Result:
     edition, after_expiry = data.edition_on(date)
     clean = validate(profile)
     notes = Notes(data.interpretations)
-    labels = _option_labels()
+    labels = data.option_labels
 
     outcomes = {}
     for indicator_id, scorer in SCORERS.items():

@@ -12,8 +12,7 @@ from .parameters import rules
 
 
 def _option_label(key: str, value: str) -> str:
-    field = next(f for f in rules().fields if f["key"] == key)
-    return next(o["label"] for o in field["options"] if o["value"] == value)
+    return rules().option_labels[key][value]
 
 
 def _points(value: int) -> str:

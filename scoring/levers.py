@@ -104,7 +104,7 @@ class Lever:
 
 
 def _options(key: str) -> list[dict]:
-    return next(f["options"] for f in rules().fields if f["key"] == key)
+    return rules().fields_by_key[key]["options"]
 
 
 def _label(key: str, value: str) -> str:
@@ -293,7 +293,7 @@ def _titles(profile: dict, start: dt.date) -> list[Lever]:
 
 def _education(profile: dict, start: dt.date) -> list[Lever]:
     points_of = _values("education", start)["points"]
-    field = next(f for f in rules().fields if f["key"] == "education")
+    field = rules().fields_by_key["education"]
     title_points = _values("title", start)["points"][profile["title"]]
     levers = []
     for level, option in enumerate(field["options"]):

@@ -83,6 +83,21 @@ class Rules:
     interpretations: dict[str, str]
     fields: tuple[dict, ...]
 
+    # Looked up on every score (and the planner scores a profile many times), so derive
+    # these once from the immutable field list instead of scanning it at each call.
+    @functools.cached_property
+    def fields_by_key(self) -> dict[str, dict]:
+        return {field["key"]: field for field in self.fields}
+
+    @functools.cached_property
+    def option_labels(self) -> dict[str, dict[str, str]]:
+        """For each choice field, its values' Chinese labels."""
+        return {
+            field["key"]: {option["value"]: option["label"] for option in field["options"]}
+            for field in self.fields
+            if field["type"] == "choice"
+        }
+
     def edition_on(self, on: dt.date) -> tuple[Edition, bool]:
         """The edition in force on `on`, and whether `on` is after its end (then the last
         known edition is assumed to continue, shown to the user as an interpretation)."""

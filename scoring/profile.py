@@ -27,10 +27,6 @@ _TYPE_NAMES = {
 }
 
 
-def _fields() -> dict[str, dict]:
-    return {field["key"]: field for field in rules().fields}
-
-
 def _wrong_type(key: str, field: dict, value: Any) -> ProfileError:
     zh, en = _TYPE_NAMES[field["type"]]
     shown = _shown(value)
@@ -96,7 +92,7 @@ def validate(profile: Any) -> dict:
             f"档案应为 JSON 对象（键值对），收到 {type(profile).__name__}",
             f"the profile must be a JSON object, got {type(profile).__name__}",
         )
-    fields = _fields()
+    fields = rules().fields_by_key
     for key in profile:
         if key not in fields:
             allowed = ", ".join(fields)

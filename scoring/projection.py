@@ -22,7 +22,6 @@ time ending, a new rule date), so searches visit only those `event_months`.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterable
 
 from .engine import score
@@ -56,10 +55,9 @@ def month_words(on: dt.date) -> str:
     return f"{on.year} 年 {on.month} 月"
 
 
-@functools.cache
 def field_max(key: str) -> int:
-    """The validation maximum of a profile field (the rule data is immutable)."""
-    return next(f["max"] for f in rules().fields if f["key"] == key)
+    """The validation maximum of a profile field."""
+    return rules().fields_by_key[key]["max"]
 
 
 def project(profile: dict, k: int) -> dict:
