@@ -14,6 +14,7 @@ from .explain import indicator_table, interpretations
 from .parameters import rules
 from .profile import field_descriptions, profile_json_schema, validate
 from .result import Line, Result, Warning
+from .rules_version import rules_version
 
 __version__ = "0.1.0"
 
@@ -53,6 +54,7 @@ __all__ = [
     "interpretations",
     "plan",
     "profile_json_schema",
+    "rules_version",
     "score",
     "validate",
 ]

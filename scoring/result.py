@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .parameters import Edition
+from .rules_version import rules_version
 
 
 @dataclass(frozen=True)
@@ -88,4 +89,6 @@ class Result:
             "warnings": [warning.to_dict() for warning in self.warnings],
             "edition": self.edition.to_dict(),
             "date": self.date.isoformat(),
+            # Which rule data produced this result (scoring/rules_version.py).
+            "rules_version": rules_version(),
         }
