@@ -4,9 +4,10 @@
 
 - `calculator/index.html`: the form, rendered here from `scoring.field_descriptions()` so it
   is usable before Pyodide loads; each control's `name` is its profile key;
-- `calculator/calculator.js`, `plan.js`, `worker.js`, `calculator.css`: the page script, the
-  module that renders the plan, the module Web Worker that runs the engine, and the page's own
-  styles (linked with ``?v=<hash>``);
+- `calculator/calculator.js` and the modules it imports (`engine.js`, `form.js`, `result.js`,
+  `share.js`, `dom.js`, and `plan.js` on demand), `worker.js`, `calculator.css`: the page
+  script, the module Web Worker that runs the engine, and the page's own styles (linked with
+  ``?v=<hash>``; imports between the modules are versioned the same way);
 - `calculator/scoring-<version>+<sha8>-py3-none-any.whl`: a deterministic wheel of the
   package (`wheel.py`), installed in the worker without micropip;
 - `pyodide/<version>/…`: the pinned runtime from node_modules (`pyodide_runtime.py`);
@@ -42,6 +43,12 @@ GROUPS = {
     "veto": ("一票否决指标", "有以下情形之一的，不予积分。"),
 }
 FIELD_TYPES = ("integer", "number", "boolean", "choice")
+
+# The page's ES modules (static/calc/): calculator.js is the entry, plan.js is imported on
+# demand; the others are imported by them. Relative imports of one another only.
+PAGE_MODULES = ("dom.js", "engine.js", "form.js", "result.js", "share.js", "plan.js",
+                "calculator.js")
+IMPORT_RE = re.compile(r'(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)"\./([a-z][a-z0-9-]*\.js)"')
 
 # Page assets the service worker must also keep: stylesheets and scripts the page links.
 ASSET_RE = re.compile(
@@ -121,8 +128,9 @@ def produce(ctx: RenderContext) -> None:
     wheel = build_wheel(PROJECT_ROOT / "scoring", scoring.__version__)
     ctx.write_bytes(URL + wheel.filename, wheel.data)
 
-    for name in ("calculator.js", "plan.js", "worker.js", "calculator.css"):
+    for name in ("worker.js", "calculator.css"):
         ctx.copy_file(CALC_STATIC / name, URL + name)
+    module_urls = copy_page_modules(ctx)
     worker_url = ctx.asset_url(URL, URL + "worker.js")
     # Imported by calculator.js from this URL (with its version), not from a static import.
     plan_url = ctx.asset_url(URL, URL + "plan.js")
@@ -161,12 +169,44 @@ def produce(ctx: RenderContext) -> None:
     linked = [href or src for href, src in ASSET_RE.findall(html)]
     # Paths relative to sw.js, which sits next to the page; "./" is the page itself.
     manifest = [("./", _sha256(page))]
-    for link in [*linked, worker_url, plan_url]:
+    for link in [*linked, worker_url, *module_urls]:
         manifest.append((link, _sha256(out_root / _site_path(link))))
     manifest.append((quote(wheel.filename), hashlib.sha256(wheel.data).hexdigest()))
     for source in runtime.sources:
         manifest.append((relative(URL, runtime.folder + source.name), _sha256(source)))
     write_service_worker(ctx, manifest)
+
+
+def copy_page_modules(ctx: RenderContext) -> list[str]:
+    """Copy the page's ES modules, each relative import versioned by its target's hash.
+
+    ``import … from "./form.js"`` becomes ``"./form.js?v=<hash>"``, so a module's bytes (and
+    its own version) change whenever anything it imports changes: a browser or the service
+    worker never mixes modules of two builds. Returns their links from the page.
+    """
+    versioned: dict[str, str] = {}  # module name → its versioned specifier
+
+    def copy(name: str, chain: tuple[str, ...]) -> str:
+        if name in versioned:
+            return versioned[name]
+        if name in chain:
+            raise BuildError(f"calculator modules import each other in a circle: "
+                             f"{' → '.join((*chain, name))}")
+        source = CALC_STATIC / name
+        if name not in PAGE_MODULES or not source.is_file():
+            raise BuildError(f"{' → '.join(chain)} imports {name!r}, which is not one of the "
+                             f"calculator's page modules ({', '.join(PAGE_MODULES)})")
+        text = source.read_text(encoding="utf-8")
+        text = IMPORT_RE.sub(
+            lambda m: f'{m.group(1)}"./{copy(m.group(2), (*chain, name))}"', text
+        )
+        ctx.write_asset(URL + name, text.encode("utf-8"))
+        versioned[name] = f"{name}?v={ctx.asset_url(URL, URL + name).split('?v=')[1]}"
+        return versioned[name]
+
+    for name in PAGE_MODULES:
+        copy(name, ())
+    return [ctx.asset_url(URL, URL + name) for name in PAGE_MODULES]
 
 
 def _site_path(link: str) -> str:

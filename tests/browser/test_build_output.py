@@ -36,8 +36,8 @@ def test_service_worker_manifest_lists_real_files_with_their_hashes(built_site):
         paths.add(site_path)
     # The page, its scripts and styles, the worker, the wheel and the whole runtime.
     version = find_runtime(calculator.PROJECT_ROOT / "node_modules").version
-    for needed in ("calculator/index.html", "calculator/calculator.js", "calculator/plan.js",
-                   "calculator/worker.js",
+    modules = (f"calculator/{name}" for name in calculator.PAGE_MODULES)
+    for needed in ("calculator/index.html", *modules, "calculator/worker.js",
                    "calculator/calculator.css", "static/site.css",
                    *(f"pyodide/{version}/{name}" for name in RUNTIME_FILES)):
         assert needed in paths, needed
@@ -73,3 +73,14 @@ def test_unknown_field_group_or_type_stops_the_build():
         calculator.form_groups([{**field, "group": "extra"}])
     with pytest.raises(BuildError, match="type"):
         calculator.form_groups([{**field, "type": "date"}])
+
+
+def test_modules_import_each_other_by_versioned_url(built_site):
+    # A browser (or the service worker) must never combine modules from two builds.
+    entry = (built_site / "calculator" / "calculator.js").read_text(encoding="utf-8")
+    imports = re.findall(r'from "\./([a-z-]+\.js)(\?v=[0-9a-f]{10})?"', entry)
+    assert {name for name, _ in imports} >= {"engine.js", "form.js", "result.js", "share.js"}
+    assert all(version for _, version in imports), imports
+    for name, version in imports:
+        data = (built_site / "calculator" / name).read_bytes()
+        assert version == "?v=" + hashlib.sha256(data).hexdigest()[:10], name
