@@ -21,6 +21,7 @@ class Notes:
     interpretations: dict[str, str]
     warnings: list[tuple[str, str, str]] = field(default_factory=list)
     veto_reasons: list[str] = field(default_factory=list)
+    veto_ids: list[str] = field(default_factory=list)  # the indicator behind each veto reason
 
     def condition(self, warning_id: str, text: str) -> None:
         self._add(warning_id, "condition", text)
@@ -254,11 +255,12 @@ def _per_record(key: str, what: str) -> Callable[[Context], Outcome]:
     return score
 
 
-def _veto(key: str, reason: str) -> Callable[[Context], Outcome]:
+def _veto(key: str, reason: str, indicator_id: str) -> Callable[[Context], Outcome]:
     def score(ctx: Context) -> Outcome:
         if not ctx.profile[key]:
             return 0, "无"
         ctx.notes.veto_reasons.append(reason)
+        ctx.notes.veto_ids.append(indicator_id)
         if key == "family_planning_violation":
             ctx.notes.interpretation("family-planning-unverified")
         return 0, f"{reason}：取消申请积分资格（一票否决）"
@@ -288,6 +290,10 @@ SCORERS: dict[str, Callable[[Context], Outcome]] = {
     "false_material": _per_record("false_material_count", "提供虚假材料"),
     "detention": _per_record("detention_count", "行政拘留记录"),
     "criminal": _per_record("criminal_count", "一般刑事犯罪记录"),
-    "veto_family_planning": _veto("family_planning_violation", "有违反计划生育政策规定的行为记录"),
-    "veto_serious_crime": _veto("serious_criminal_record", "有严重刑事犯罪记录"),
+    "veto_family_planning": _veto(
+        "family_planning_violation", "有违反计划生育政策规定的行为记录", "veto_family_planning"
+    ),
+    "veto_serious_crime": _veto(
+        "serious_criminal_record", "有严重刑事犯罪记录", "veto_serious_crime"
+    ),
 }

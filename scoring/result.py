@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .parameters import Edition
 from .rules_version import rules_version
+from .status import application_status
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Result:
     edition: Edition
     date: dt.date
     profile: dict = field(repr=False)
+    veto_ids: tuple[str, ...] = ()
+    upper_age: int | None = None
 
     @property
     def total(self) -> int:
@@ -73,6 +76,11 @@ class Result:
     @property
     def gap(self) -> int:
         return max(0, self.threshold - self.total)
+
+    def status(self) -> dict:
+        """Whether the person can apply at all, then whether the total reaches the standard
+        (scoring/status.py)."""
+        return application_status(self)
 
     def line(self, line_id: str) -> Line:
         return next(line for line in self.lines if line.id == line_id)
@@ -91,4 +99,6 @@ class Result:
             "date": self.date.isoformat(),
             # Which rule data produced this result (scoring/rules_version.py).
             "rules_version": rules_version(),
+            # Eligibility first: vetoed / ineligible / reached / short (scoring/status.py).
+            "status": self.status(),
         }

@@ -80,11 +80,8 @@ def test_breakdown_lists_every_line_with_its_explanation(calc, site):
         assert href.startswith(site.root + "policy/")
         with urllib.request.urlopen(href) as response:
             assert response.status == 200
-    gap = calc.locator("#score-gap")
-    if result["reaches_threshold"]:
-        expect(gap).to_contain_text(f"超出 {result['total'] - result['threshold']} 分")
-    else:
-        expect(gap).to_contain_text(f"还差 {result['gap']} 分")
+    status = calc.locator("#score-status")
+    expect(status).to_have_attribute("data-state", result["status"]["state"])
     for warning in result["warnings"]:
         expect(calc.locator("#score-warnings")).to_contain_text(warning["text"])
     edition = result["edition"]
@@ -96,21 +93,46 @@ def test_total_below_zero_is_shown_unclamped(calc):
     fill_profile(calc, NEGATIVE)
     result = wait_for_total(calc, NEGATIVE)
     assert result["total"] < 0
-    expect(calc.locator("#score-gap")).to_contain_text(f"还差 {result['gap']} 分")
+    expect(calc.locator("#score-status")).to_have_attribute("data-state", "ineligible")
 
 
-def test_veto_is_shown_with_its_reason(calc):
-    profile = PROFILES[-1]
+# One profile per headline state; the states themselves come from the engine's result.
+STATES = {
+    "vetoed": {"age": 40, "education": "doctor", "serious_criminal_record": True,
+               "si_months": 120},
+    "ineligible": {"age": 61, "education": "doctor", "si_months": 120, "si_base_tier": "1x"},
+    "reached": {"age": 30, "education": "bachelor_degree", "si_months": 120,
+                "si_base_tier": "1x"},
+    "short": {"age": 35, "education": "college", "si_months": 60},
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_eligibility_decides_the_headline(calc, state):
+    profile = STATES[state]
     fill_profile(calc, profile)
     result = wait_for_total(calc, profile)
-    assert result["vetoed"]
-    veto = calc.locator("#score-veto")
-    expect(veto).to_be_visible()
-    for reason in result["veto_reasons"]:
-        expect(veto).to_contain_text(reason)
-    fill_profile(calc, {**profile, "serious_criminal_record": False})
-    wait_for_total(calc, {**profile, "serious_criminal_record": False})
-    expect(veto).to_be_hidden()
+    assert result["status"]["state"] == state
+    status = calc.locator("#score-status")
+    expect(status).to_have_attribute("data-state", state)
+    expect(calc.locator("#score-status[data-state]")).to_have_count(1)
+    if state in ("vetoed", "ineligible"):
+        for reason in result["status"]["reasons"]:
+            expect(status).to_contain_text(reason["text"])
+        # Never the arithmetic of an application that cannot be made.
+        expect(status).not_to_contain_text("还差")
+        expect(status).not_to_contain_text("已达到")
+        expect(calc.locator("#score-threshold")).to_contain_text("仅供参考")
+    if state == "vetoed":
+        expect(status).to_contain_text("不能申请积分")
+    if state == "ineligible":
+        expect(status).to_contain_text("目前不符合申请条件：")
+    if state == "reached":
+        expect(status).to_contain_text(f"超出 {result['status']['margin']} 分")
+    if state == "short":
+        expect(status).to_contain_text(f"还差 {result['status']['gap']} 分")
+    # The total still shows, for reference.
+    expect(calc.locator("#score-total")).to_have_text(str(result["total"]))
 
 
 def test_invalid_value_gets_a_message_at_its_field(calc):

@@ -39,5 +39,14 @@ def test_case(case):
             assert result[key] == expect[key], key
     warning_ids = {warning["id"] for warning in result["warnings"]}
     assert set(expect.get("warnings", [])) <= warning_ids
+    if "status" in expect:
+        status = result["status"]
+        assert status["state"] == expect["status"]["state"]
+        for key in ("gap", "margin"):
+            if key in expect["status"]:
+                assert status[key] == expect["status"][key], key
+        if "reasons" in expect["status"]:
+            assert [r["id"] for r in status["reasons"]] == expect["status"]["reasons"]
+        assert all(r["text"] for r in status["reasons"])
     if "edition" in expect:
         assert result["edition"]["id"] == expect["edition"]

@@ -51,7 +51,7 @@ def test_field_descriptions_cover_every_profile_key_with_chinese_labels():
     fields = scoring.field_descriptions()
     keys = [field["key"] for field in fields]
     assert set(keys) == set(scoring.profile_json_schema()["properties"])
-    assert "age" in keys and len(keys) == 21
+    assert "age" in keys and len(keys) == 22
     for field in fields:
         assert any("\u4e00" <= ch <= "\u9fff" for ch in field["label"]), field["key"]
         if field["type"] == "choice":

@@ -8,10 +8,16 @@ const root = document.getElementById("calculator");
 const topics = new Set((root.dataset.topics || "").split(" ").filter(Boolean));
 
 const TEXT = {
-  reached: (over, threshold) =>
-    over > 0 ? `已达到 ${threshold} 分的标准分值，超出 ${over} 分。` : `恰好达到 ${threshold} 分的标准分值。`,
-  gap: (gap, threshold) => `距离 ${threshold} 分的标准分值还差 ${gap} 分。`,
-  vetoed: "存在一票否决情形：按规定不予受理积分申请，上面的分数仅供参考。",
+  // The headline for each status state (scoring/status.py decides the state).
+  status: {
+    vetoed: (s) => `不能申请积分：${reasons(s)}。`,
+    ineligible: (s) => `目前不符合申请条件：${reasons(s)}。`,
+    reached: (s, threshold) =>
+      s.margin > 0 ? `已达到 ${threshold} 分的标准分值，超出 ${s.margin} 分。` : `恰好达到 ${threshold} 分的标准分值。`,
+    short: (s, threshold) => `还差 ${s.gap} 分达到 ${threshold} 分的标准分值。`,
+  },
+  forReference: (threshold) => `（仅供参考；标准分值 ${threshold} 分）`,
+  threshold: (threshold) => `（标准分值 ${threshold} 分）`,
   notCounted: "不计入",
   explainerLink: "规则说明",
   edition: (e, date) =>
@@ -19,6 +25,8 @@ const TEXT = {
   kinds: { condition: "前提条件", interpretation: "本站解读", eligibility: "申请资格" },
   points: (n) => (n > 0 ? `+${n}` : String(n)),
 };
+
+const reasons = (status) => status.reasons.map((r) => r.text).join("；");
 
 /** The result area's state (`data-state`) and the note under the total. */
 export function setResultState(state, note) {
@@ -31,16 +39,26 @@ export function setResultState(state, note) {
 /** No result to show: the total becomes a dash. */
 export function clearTotal() {
   $("score-total").textContent = "—";
+  const status = $("score-status");
+  status.dataset.state = "";
+  status.textContent = "";
+}
+
+/** Eligibility first: the headline says whether the person can apply, then how far the total
+ * is from the standard; a total that cannot be used is labelled as for reference only. */
+function renderStatus(result) {
+  const status = result.status;
+  const box = $("score-status");
+  box.dataset.state = status.state;
+  box.textContent = TEXT.status[status.state](status, result.threshold);
+  const usable = status.state === "reached" || status.state === "short";
+  $("score-threshold").textContent = usable
+    ? TEXT.threshold(result.threshold) : TEXT.forReference(result.threshold);
 }
 
 export function render(result) {
   $("score-total").textContent = String(result.total);
-  $("score-gap").textContent = result.reaches_threshold
-    ? TEXT.reached(result.total - result.threshold, result.threshold)
-    : TEXT.gap(result.gap, result.threshold);
-  const veto = $("score-veto");
-  veto.hidden = !result.vetoed;
-  veto.textContent = result.vetoed ? [TEXT.vetoed, ...result.veto_reasons].join(" ") : "";
+  renderStatus(result);
 
   const body = $("score-lines");
   const rows = result.lines.map((line) => {
