@@ -2,9 +2,10 @@
 (parity): scoring cases in `scoring/cases/score_*.toml`, planner cases in `plan_*.toml`.
 
 A scoring case has a `name` (a sentence saying what it shows), a `profile`, an optional
-`date` (default DEFAULT_DATE), and either `expect` (total, per-line points, flags, warning
-ids) or `error` (the field the ProfileError/EditionError must name). A planner case has a
-`name`, a `profile`, an optional `start` (default DEFAULT_START) and `expect`.
+`date` (default DEFAULT_DATE), and either `expect` (total, per-line points, flags, warnings
+by id or "kind:id", `no_warnings`, exact line `explanations`) or `error` (the field the
+ProfileError/EditionError must name). A planner case has a `name`, a `profile`, an
+optional `start` (default DEFAULT_START) and `expect`.
 """
 
 from __future__ import annotations

@@ -23,12 +23,20 @@ def _lookup_rows(field_key: str, points: dict) -> list[list[str]]:
     return [[_option_label(field_key, value), _points(p)] for value, p in points.items()]
 
 
-def _rows(indicator_id: str, kind: str, v: dict) -> tuple[list[str], list, list[str]]:
+def _rows(
+    indicator_id: str, kind: str, unit: str, v: dict
+) -> tuple[list[str], list, list[str]]:
     """Columns, rows and extra notes for one indicator's values, by the kind of rule."""
     if kind == "step":
         bands = v["bands"]
-        rows = [[age_band_label(bands, i), _points(b["points"])] for i, b in enumerate(bands)]
-        return ["年龄", "积分"], rows, []
+        rows, notes = [], []
+        for i, band in enumerate(bands):
+            label = age_band_label(bands, i)
+            if "interpretation" in band:  # a band the rules do not set: this site's reading
+                label += "（本站解读）"
+                notes.append("本站解读：" + rules().interpretations[band["interpretation"]])
+            rows.append([label, _points(band["points"])])
+        return ["年龄", "积分"], rows, notes
     if kind == "lookup" and "conditional_levels" not in v:
         rows = _lookup_rows(indicator_id, {k: p for k, p in v["points"].items() if k != "none"})
         return ["条件", "积分"], rows, []
@@ -62,7 +70,9 @@ def _rows(indicator_id: str, kind: str, v: dict) -> tuple[list[str], list, list[
         rows.append(["上限", _points(v["cap"]) if "cap" in v else "未规定"])
         return ["条件", "积分"], rows, []
     if kind == "per_record":
-        rows = [[f"{v['within_years']} 年内每次（条）", _points(v["points_per_record"])]]
+        # The unit says what is counted: "分/次" (each time) or "分/条" (each record).
+        counted = unit.rsplit("/", 1)[-1]
+        rows = [[f"{v['within_years']} 年内每{counted}", _points(v["points_per_record"])]]
         return ["条件", "积分"], rows, []
     if kind == "veto":
         return ["条件", "后果"], [["有此记录", "取消申请积分资格"]], []
@@ -83,7 +93,7 @@ def indicator_table(indicator_id: str, on: dt.date | str | None = None) -> dict:
     date = parse_date(on)
     edition, _ = data.edition_on(date)
     indicator = data.indicators[indicator_id]
-    columns, rows, notes = _rows(indicator_id, indicator.kind, indicator.at(date))
+    columns, rows, notes = _rows(indicator_id, indicator.kind, indicator.unit, indicator.at(date))
     return {
         "id": indicator_id,
         "label": indicator.label,

@@ -33,7 +33,10 @@ class Notes:
         self._add(interpretation_id, "interpretation", self.interpretations[interpretation_id])
 
     def _add(self, warning_id: str, kind: str, text: str) -> None:
-        if all(existing[0] != warning_id for existing in self.warnings):
+        """Add a note once. A note is identified by its kind and id together: a reading
+        (interpretation) and what follows from it (a condition, a doubt about eligibility)
+        may share an id, and neither may hide the other."""
+        if all(existing[:2] != (warning_id, kind) for existing in self.warnings):
             self.warnings.append((warning_id, kind, text))
 
 
@@ -62,10 +65,15 @@ def age_band_label(bands: list, index: int) -> str:
 
 
 def age(ctx: Context) -> Outcome:
+    """第六条 年龄: the band the whole years fall in. Above `upper_age` the rules set no band
+    (本站解读: 0 points, and in practice no application); below `adult_age` the rules set no
+    minimum age, which the result says as this site's reading."""
     bands = ctx.values["bands"]
     years = ctx.profile["age"]
     band = step(bands, years)
     label = age_band_label(bands, bands.index(band))
+    if years < ctx.values["adult_age"]:
+        ctx.notes.interpretation("under-18")
     if years > ctx.values["upper_age"]:
         ctx.notes.interpretation("over-60")
         ctx.notes.eligibility(
@@ -73,6 +81,8 @@ def age(ctx: Context) -> Outcome:
             f"年龄超过 {ctx.values['upper_age']} 周岁：条文未设分值，通常已无法申请居住证积分。",
         )
         return 0, f"{years} 周岁：超过 {ctx.values['upper_age']} 周岁，不计分"
+    if label == f"{years} 周岁":  # a band of one age: say the age once
+        return band["points"], f"{years} 周岁：积 {band['points']} 分"
     return band["points"], f"{years} 周岁：{label}积 {band['points']} 分"
 
 
@@ -104,10 +114,7 @@ def title(ctx: Context) -> Outcome:
             f"请核实：{condition_text}。不满足这一条件时，该项计 0 分。",
         )
     if level != "none":
-        ctx.notes.condition(
-            "title-match-job",
-            "职称、职业资格或技能等级证书须与所聘岗位相符，并在本站目录页列出的范围内。",
-        )
+        ctx.notes.condition("title-match-job", ctx.values["certificate_conditions"])
     if not points:
         return 0, f"{name}：不计分"
     return points, f"{name}：积 {points} 分"
@@ -123,10 +130,12 @@ def settle_alternatives(
         return (edu, True), (ttl, True)
     if edu_points == title_points:
         notes.interpretation("education-title-tie")
-    if edu_points >= title_points:
-        note = f"；与教育背景二选一，取较高的教育背景 {edu_points} 分，本项不计入"
+        note = f"；与教育背景二选一，分值相同（{edu_points} 分），计入教育背景，本项不计入"
         return (edu, True), ((0, title_text + note), False)
-    note = f"；与职称技能等级二选一，取较高的职称技能等级 {title_points} 分，本项不计入"
+    if edu_points > title_points:
+        note = f"；二选一，教育背景分值较高（{edu_points} 分），本项不计入"
+        return (edu, True), ((0, title_text + note), False)
+    note = f"；二选一，职称或技能等级分值较高（{title_points} 分），本项不计入"
     return ((0, edu_text + note), False), (ttl, True)
 
 
@@ -139,10 +148,14 @@ def si_years(ctx: Context) -> Outcome:
     v = ctx.values
     result = per_unit(months, v["unit_size"], v["points_per_unit"])
     rest = months - result.units * v["unit_size"]
-    per = _units_sentence(result, v["points_per_unit"], "满 12 个月")
-    text = f"共 {months} 个月，满 {result.units} 年：{per}"
-    if rest:
-        text += f"（不足 12 个月的 {rest} 个月不计）"
+    if not result.units:
+        short = f"，不满 {v['unit_size']} 个月" if months else ""
+        text = f"共 {months} 个月{short}：计 0 分"
+    else:
+        per = _units_sentence(result, v["points_per_unit"], f"满 {v['unit_size']} 个月")
+        text = f"共 {months} 个月，满 {result.units} 年：{per}"
+        if rest:
+            text += f"（不足 {v['unit_size']} 个月的 {rest} 个月不计）"
     ctx.notes.condition(
         "si-no-back-payment",
         "补缴的社保月份、缴费单位与劳动合同单位不一致的月份，都不计入社保年限和基数档次。",
@@ -175,6 +188,28 @@ def _flag(key: str, label: str) -> Callable[[Context], Outcome]:
         return ctx.values["points"], f"{label}：积 {ctx.values['points']} 分"
 
     return score
+
+
+def shortage_major(ctx: Context) -> Outcome:
+    """第七条 紧缺急需专业: 30 points when the major is on the municipal list and the job
+    matches it. The list's education levels are data (`education_levels`; the only source
+    found says 大专 majors only): above them the points still count as entered, with a
+    condition to check first (this site's reading, interpretation "shortage-major-levels")."""
+    if not ctx.profile["shortage_major"]:
+        return 0, "不适用"
+    v = ctx.values
+    if ctx.profile["education"] in v["education_levels"]:
+        ctx.notes.condition(
+            "shortage-major-match",
+            "专业名称和代码须与本市紧缺急需专业目录完全一致，且工作岗位与所学专业一致。",
+        )
+    else:
+        levels = "、".join(ctx.option_labels["education"][lv] for lv in v["education_levels"])
+        ctx.notes.condition(
+            "shortage-major-level",
+            f"本站解读：据唯一找到的资料，紧缺急需专业只有{levels}层次，请先向受理机构确认。",
+        )
+    return v["points"], f"所学专业属于紧缺急需专业且岗位一致：积 {v['points']} 分"
 
 
 def _amount(value: float) -> str:
@@ -274,7 +309,7 @@ SCORERS: dict[str, Callable[[Context], Outcome]] = {
     "title": title,
     "si_years": si_years,
     "si_base": si_base,
-    "shortage_major": _flag("shortage_major", "所学专业属于紧缺急需专业且岗位一致"),
+    "shortage_major": shortage_major,
     "investment": investment,
     "public_service": _years_with_threshold(
         "public_service_years", "在特定公共服务领域就业",

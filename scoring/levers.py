@@ -70,11 +70,6 @@ CATALOGUE_LABELS = {
     "skills": "高技能人才目录",
     "lingang": "临港新片区技能人才目录",
 }
-# The planner suggests the shortage-major bonus only from this education level up (本科及以上):
-# public texts tie the shortage-major list to degree holders, but the site could not verify
-# the exact requirement, so the option says so.
-SHORTAGE_MAJOR_MIN_EDUCATION = "bachelor"
-
 Changes = Callable[[dict, int], dict]
 
 
@@ -323,16 +318,17 @@ def _education(profile: dict, start: dt.date) -> list[Lever]:
 
 
 def _shortage_major(profile: dict, start: dt.date) -> list[Lever]:
-    order = [o["value"] for o in _options("education")]
-    if profile["shortage_major"] or (
-        order.index(profile["education"]) < order.index(SHORTAGE_MAJOR_MIN_EDUCATION)
-    ):
+    """The shortage-major bonus, offered only at the education levels the list covers
+    (rule data `education_levels`: the only source found says 大专 majors only)."""
+    values = _values("shortage_major", start)
+    if profile["shortage_major"] or profile["education"] not in values["education_levels"]:
         return []
-    points = _values("shortage_major", start)["points"]
+    points = values["points"]
+    levels = "、".join(_label("education", level) for level in values["education_levels"])
     detail = (
         f"所学专业属于本市紧缺急需专业目录、且工作岗位与所学专业一致的，积 {points} 分。"
-        "本站只对本科及以上学历提示此项，对学历层次的具体要求未能核实，请向受理机构确认；"
-        "本站也不收录紧缺急需专业目录，专业是否在目录内须自行确认。"
+        f"据本站找到的唯一资料，目录只包括{levels}层次的专业，专业名称和代码须与目录完全一致。"
+        "本站没有收录这份目录，您的专业是否在目录内，须自行确认。"
     )
     return [
         Lever(

@@ -37,8 +37,15 @@ def test_case(case):
     for key in ("reaches_threshold", "gap", "vetoed"):
         if key in expect:
             assert result[key] == expect[key], key
-    warning_ids = {warning["id"] for warning in result["warnings"]}
-    assert set(expect.get("warnings", [])) <= warning_ids
+    # A warning is named by its id, or by "kind:id" when its kind matters (a reading and a
+    # consequence may share an id; the user must see both).
+    named = {w["id"] for w in result["warnings"]} | {
+        f"{w['kind']}:{w['id']}" for w in result["warnings"]}
+    assert set(expect.get("warnings", [])) <= named
+    assert not set(expect.get("no_warnings", [])) & named
+    explanations = {line["id"]: line["explanation"] for line in result["lines"]}
+    for line_id, text in expect.get("explanations", {}).items():
+        assert explanations[line_id] == text, line_id
     if "status" in expect:
         status = result["status"]
         assert status["state"] == expect["status"]["state"]

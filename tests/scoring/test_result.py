@@ -73,3 +73,12 @@ def test_indicator_tables_come_from_the_rule_data():
 def test_interpretations_are_listed_for_the_about_page():
     ids = {item["id"] for item in scoring.interpretations()}
     assert {"investment-larger-of-two", "threshold-then-all-years", "entrepreneur-once"} <= ids
+
+
+def test_tables_mark_this_sites_readings_and_name_what_each_deduction_counts():
+    age = scoring.indicator_table("age", "2026-11-21")
+    assert age["rows"][-1] == ["61 周岁及以上（本站解读）", "0"]
+    assert any(note.startswith("本站解读：") and "60 周岁" in note for note in age["notes"])
+    assert all("本站解读" not in row[0] for row in age["rows"][:-1])
+    assert scoring.indicator_table("detention")["rows"][0][0] == "5 年内每条"
+    assert scoring.indicator_table("false_material")["rows"][0][0] == "3 年内每次"
