@@ -22,7 +22,7 @@ from .render import STATIC, BuildOptions, Producer, RenderContext
 from .rules import Rules, ScoringRules
 
 # The builder's own static files (the calculator's producer copies its own).
-CORE_ASSETS = ("site.css", "js/filter.js")
+CORE_ASSETS = ("site.css", "js/search.js")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ CATALOGUE_REQUIRED = (
 )
 CATALOGUE_OPTIONAL = ("edition_notes", "note_ids", "order")
 ENTRY_REQUIRED = ("id", "seq", "name")
-ENTRY_OPTIONAL = ("aliases", "titles", "code", "related", "notes")
+ENTRY_OPTIONAL = ("aliases", "titles", "code", "related", "notes", "search_aids")
 NOTE_REQUIRED = ("id", "text")
 
 
@@ -165,6 +165,7 @@ def _load_entry(fields: Fields, catalogue_id: str) -> Entry:
         code=fields.text("code"),
         related=related,
         notes=fields.text_list("notes"),
+        search_aids=fields.text_list("search_aids"),
     )
 
 

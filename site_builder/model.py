@@ -29,11 +29,14 @@ class Entry:
     id: str
     seq: int
     name: str
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]  # other name forms the official row itself lists
     titles: tuple[str, ...]
     code: str | None
     related: tuple[str, ...]  # references as written: "<catalogue id>/<entry id>"
     notes: tuple[str, ...]  # note ids specific to this entry
+    # Names people use that the official list does not (一级建造师): the search finds the
+    # entry by them, and says so; pages never show them as the list's own names.
+    search_aids: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

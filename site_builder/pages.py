@@ -12,6 +12,7 @@ from .model import Catalogue, ContentPage, Entry, Shortcode, Site
 from .pinyin import search_keys
 from .render import RenderContext
 from .rules import TitleWorth
+from .search import SearchIndex, build_index, example_query, points_summary, short_level
 
 CALCULATOR = "calculator/"
 
@@ -28,10 +29,17 @@ def core_urls(site: Site) -> list[str]:
 
 def render_core_pages(ctx: RenderContext) -> None:
     """Render every core page and data file into the output."""
-    render_home(ctx)
-    render_catalogue_overview(ctx)
+    # The same few title levels serve every entry of a catalogue: score them once.
+    worth = {
+        catalogue.id: [ctx.rules.title_worth(value) for value in catalogue.title_levels]
+        for catalogue in ctx.site.catalogues
+    }
+    index = build_index(ctx.site, worth)
+    ctx.write_text(index.path, index.text)
+    render_home(ctx, index)
+    render_catalogue_overview(ctx, index)
     for catalogue in ctx.site.catalogues:
-        render_catalogue(ctx, catalogue)
+        render_catalogue(ctx, catalogue, worth[catalogue.id], index)
     write_catalogue_json(ctx)
     render_policy_index(ctx)
     for page in ctx.site.pages:
@@ -39,7 +47,18 @@ def render_core_pages(ctx: RenderContext) -> None:
     render_not_found(ctx)
 
 
-def render_home(ctx: RenderContext) -> None:
+def _search(ctx: RenderContext, index: SearchIndex, catalogue: Catalogue | None = None) -> dict:
+    """What the search box template needs (templates/search_box.html)."""
+    return {
+        "catalogues": ctx.site.catalogues,
+        "index": index.path,
+        "version": index.version,
+        "catalogue": catalogue,
+        "example": example_query(catalogue) if catalogue else None,
+    }
+
+
+def render_home(ctx: RenderContext, index: SearchIndex) -> None:
     ctx.render_page(
         "", "home.html",
         title="上海居住证积分指南",
@@ -49,10 +68,11 @@ def render_home(ctx: RenderContext) -> None:
         catalogues=ctx.site.catalogues,
         pages=ctx.site.pages,
         threshold=ctx.rules.threshold(),
+        search=_search(ctx, index),
     )
 
 
-def render_catalogue_overview(ctx: RenderContext) -> None:
+def render_catalogue_overview(ctx: RenderContext, index: SearchIndex) -> None:
     ctx.render_page(
         "catalogue/", "catalogue_overview.html",
         title="目录",
@@ -60,24 +80,26 @@ def render_catalogue_overview(ctx: RenderContext) -> None:
         + "、".join(c.short_title for c in ctx.site.catalogues) + "。",
         nav="catalogue",
         catalogues=ctx.site.catalogues,
+        search=_search(ctx, index),
     )
 
 
-def render_catalogue(ctx: RenderContext, catalogue: Catalogue) -> None:
-    """The catalogue's index page with its filter, then one page per entry."""
+def render_catalogue(
+    ctx: RenderContext, catalogue: Catalogue, worth: list[TitleWorth], index: SearchIndex
+) -> None:
+    """The catalogue's index page with its search box, then one page per entry."""
     notes = [ctx.site.notes[note_id] for note_id in catalogue.note_ids]
     ctx.render_page(
         catalogue.url, "catalogue.html",
         title=catalogue.title,
         description=f"{catalogue.title}（{catalogue.edition} 年版）共 {len(catalogue.entries)} 项，"
-        "可按名称、拼音或拼音首字母筛选。",
+        "可按名称、拼音或拼音首字母查找。",
         nav="catalogue",
         catalogue=catalogue,
         notes=notes,
-        items=[(entry, search_keys([entry.name, *entry.aliases])) for entry in catalogue.entries],
+        points_summary=points_summary(worth),
+        search=_search(ctx, index, catalogue),
     )
-    # The same few title levels serve every entry: score them once per catalogue.
-    worth = [ctx.rules.title_worth(value) for value in catalogue.title_levels]
     for entry in catalogue.entries:
         render_entry(ctx, catalogue, entry, worth)
 
@@ -90,6 +112,16 @@ def render_entry(
         (ctx.site.catalogue(other.catalogue_id), other)
         for other in ctx.site.related_entries(entry)
     ]
+    calculator = CALCULATOR if ctx.has_page(CALCULATOR) else None
+    levels = [
+        {
+            "worth": item,
+            "short": short_level(item),
+            # Contract 1 (docs/architecture.md, "Catalogue deep link").
+            "href": f"{calculator}#title={item.value}&from={entry.key}" if calculator else None,
+        }
+        for item in worth
+    ]
     ctx.render_page(
         entry.url, "entry.html",
         title=entry.name,
@@ -98,10 +130,10 @@ def render_entry(
         nav="catalogue",
         catalogue=catalogue,
         entry=entry,
-        worth=worth,
+        levels=levels,
         notes=[ctx.site.notes[note_id] for note_id in note_ids],
         related=related,
-        calculator=CALCULATOR if ctx.has_page(CALCULATOR) else None,
+        calculator=calculator,
     )
 
 
@@ -110,7 +142,8 @@ def catalogue_json(ctx: RenderContext) -> dict:
 
     Each entry: ``catalogue`` (id), ``id``, ``seq``, ``name``, ``aliases``, ``titles``,
     ``code`` (or null), ``url`` (site-relative, e.g. ``catalogue/qualifications/kuaiji/``),
-    ``pinyin`` and ``initials`` (space-separated, one per name, as the filter uses them).
+    ``pinyin`` and ``initials`` (space-separated, one per name and alias), and
+    ``search_aids`` (names people use that the list does not; never the list's own names).
     """
     entries = []
     for catalogue in ctx.site.catalogues:
@@ -127,6 +160,7 @@ def catalogue_json(ctx: RenderContext) -> dict:
                 "url": entry.url,
                 "pinyin": pinyin,
                 "initials": initials,
+                "search_aids": list(entry.search_aids),
             })
     catalogues = [
         {"id": c.id, "title": c.title, "short_title": c.short_title, "edition": c.edition,

@@ -102,7 +102,8 @@ def test_producer_pages_join_navigation_and_sitemap(tmp_path: Path) -> None:
     home = (out / "index.html").read_text(encoding="utf-8")
     assert '<a href="calculator/">积分计算器</a>' in home
     entry = (out / "catalogue/quals/accountant/index.html").read_text(encoding="utf-8")
-    assert 'href="../../../calculator/#title=intermediate"' in entry
+    # Contract 1: one link per level, naming the entry it comes from.
+    assert 'href="../../../calculator/#title=intermediate&amp;from=quals/accountant"' in entry
     assert "<loc>https://example.invalid/calculator/</loc>" in (out / "sitemap.xml").read_text()
     assert (out / "calculator/source.md").is_file()
     assert broken_links(out) == []
