@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .errors import BuildError
 from .model import Catalogue, Entry, Site
-from .pinyin import segments
+from .pinyin import full_pinyin, initials, segments
 from .rules import TitleWorth
 
 INDEX_PATH = "catalogue/search.json"
@@ -82,6 +82,8 @@ def _name_record(kind: int, name: str, catalogue: Catalogue, entry: Entry, field
         kind,
         SEPARATOR.join(text for text, _ in parts),
         SEPARATOR.join(" ".join(syllables) for _, syllables in parts),
+        full_pinyin(name),
+        initials(name),
     ]
 
 
@@ -113,7 +115,5 @@ def build_index(site: Site, worth: dict[str, list[TitleWorth]]) -> SearchIndex:
 def example_query(catalogue: Catalogue) -> str:
     """A query that finds something in `catalogue`, for its search box's hint: the
     shortest name as written, in full pinyin and as initials ("车工、chegong、cg")."""
-    from .pinyin import full_pinyin, initials
-
     entry = min(catalogue.entries, key=lambda e: (len(e.name), e.seq))
     return "、".join(dict.fromkeys([entry.name, full_pinyin(entry.name), initials(entry.name)]))

@@ -86,8 +86,9 @@ def test_search_index_is_one_static_file_with_points_from_the_rules(tmp_path: Pa
     accountant = next(e for e in index["entries"] if e[1] == "accountant")
     assert accountant[:4] == [0, "accountant", 2, ""]
     assert accountant[4] == [
-        [0, "会计|专业|技术|资格|（|中级|）", "kuai ji|zhuan ye|ji shu|zi ge||zhong ji|"],
-        [2, "中级|会计", "zhong ji|kuai ji"],  # a search aid, not a name from the list
+        [0, "会计|专业|技术|资格|（|中级|）", "kuai ji|zhuan ye|ji shu|zi ge||zhong ji|",
+         "kuaijizhuanyejishuzigezhongji", "kjzyjszgzj"],
+        [2, "中级|会计", "zhong ji|kuai ji", "zhongjikuaiji", "zjkj"],  # a search aid
     ]
     welder = next(e for e in index["entries"] if e[1] == "welder")
     assert welder[3] == "6-18-02-04"

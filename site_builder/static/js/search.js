@@ -22,56 +22,80 @@ function normalise(text) {
   return text.toLowerCase().replace(NOT_WORD, "");
 }
 
-// One name of an entry, with what it can be found by and where its words start.
+// One name of an entry, with what it can be found by and where its words start (offsets
+// into `text`, `pinyin` and `initials`; small arrays, cheaper to build than sets).
 function prepareName([kind, segmentText, readingText]) {
   const texts = segmentText.split(SEPARATOR);
   const readings = readingText.split(SEPARATOR);
-  let text = ""; // normalised: letters, digits and Chinese characters only
+  let text = ""; // letters, digits and Chinese characters only
   let pinyin = "";
   let initials = "";
   const textWords = [];
   const pinyinWords = [];
   const syllables = [];
   const initialWords = [];
-  texts.forEach((segment, i) => {
-    const reading = readings[i] ? readings[i].split(" ") : [];
-    if (reading.length === 0) return; // punctuation
+  for (let i = 0; i < texts.length; i += 1) {
+    const reading = readings[i];
+    if (!reading) continue; // punctuation has no reading
+    const segment = texts[i];
+    const ascii = !HAN.test(segment);
     textWords.push(text.length);
-    text += normalise(segment);
+    text += ascii ? reading : segment; // an ASCII run's reading is the run, lower-cased
     pinyinWords.push(pinyin.length);
     initialWords.push(initials.length);
-    const ascii = !HAN.test(segment);
-    for (const syllable of reading) {
+    if (ascii) {
+      syllables.push(pinyin.length);
+      pinyin += reading;
+      initials += reading;
+      continue;
+    }
+    for (const syllable of reading.split(" ")) {
       syllables.push(pinyin.length);
       pinyin += syllable;
-      initials += ascii ? syllable : syllable[0];
+      initials += syllable[0];
     }
-  });
+  }
   return {
     kind,
     display: texts.join(""),
     text,
-    textWords: new Set(textWords),
+    textWords,
     pinyin,
     syllables,
-    pinyinWords: new Set(pinyinWords),
+    pinyinWords,
     initials,
     initialWords,
   };
 }
 
-// Parse the index once: `index` is the JSON object of catalogue/search.json.
+// Take in the index: `index` is the JSON object of catalogue/search.json. Names are
+// prepared only when a cheap test on the raw record says they may match, so the first
+// result does not wait for every name of a large catalogue to be prepared.
 export function prepare(index) {
-  const catalogues = index.catalogues.map((c, order) => ({ ...c, order }));
-  const entries = index.entries.map(([catalogue, id, seq, code, names]) => ({
+  const catalogues = index.catalogues.map((c, order) => Object.assign({ order }, c));
+  const entries = index.entries.map(([catalogue, id, seq, code, records]) => ({
     catalogue: catalogues[catalogue],
     id,
     seq,
     code,
-    url: `${catalogues[catalogue].url}${id}/`,
-    names: names.map(prepareName),
+    url: catalogues[catalogue].url + id + "/",
+    records,
+    prepared: null,
   }));
   return { catalogues, entries };
+}
+
+// The entry's names, prepared on first use.
+export function names(entry) {
+  if (entry.prepared === null) entry.prepared = entry.records.map(prepareName);
+  return entry.prepared;
+}
+
+// Whether a raw name record can match: its text holds the word's first character, or its
+// full pinyin or initials hold the word (a superset of the real matches, tested cheaply).
+function mayMatch(record, word, chinese) {
+  if (chinese) return record[1].indexOf(word[0]) !== -1;
+  return record[3].includes(word) || record[4].includes(word);
 }
 
 // Rank of one query word against one name, or -1.
@@ -80,7 +104,7 @@ function rankChinese(name, word) {
   if (name.text.startsWith(word)) return 1;
   let best = -1;
   for (let at = name.text.indexOf(word); at !== -1; at = name.text.indexOf(word, at + 1)) {
-    if (name.textWords.has(at)) return 2;
+    if (name.textWords.includes(at)) return 2;
     best = 3;
   }
   return best;
@@ -95,7 +119,7 @@ function rankLatin(name, word) {
   let best = -1;
   for (const at of name.syllables) {
     if (name.pinyin.startsWith(word, at)) {
-      if (name.pinyinWords.has(at)) return 2;
+      if (name.pinyinWords.includes(at)) return 2;
       best = 3;
     }
   }
@@ -106,18 +130,22 @@ function rankWord(entry, word, raw) {
   const chinese = HAN.test(word);
   let best = -1;
   let via = null;
-  for (const name of entry.names) {
-    const rank = chinese ? rankChinese(name, word) : rankLatin(name, word);
-    if (rank !== -1 && (best === -1 || rank < best || (rank === best && name.kind < via.kind))) {
-      best = rank;
-      via = name;
+  if (!entry.records.some((record) => mayMatch(record, word, chinese))) {
+    if (!entry.code) return { rank: -1, via: null };
+  } else {
+    for (const name of names(entry)) {
+      const rank = chinese ? rankChinese(name, word) : rankLatin(name, word);
+      if (rank !== -1 && (best === -1 || rank < best || (rank === best && name.kind < via.kind))) {
+        best = rank;
+        via = name;
+      }
     }
   }
   if (entry.code && /^[0-9-]+$/.test(raw)) {
     const rank = entry.code.startsWith(raw) ? 1 : entry.code.includes(raw) ? 3 : -1;
     if (rank !== -1 && (best === -1 || rank < best)) {
       best = rank;
-      via = entry.names[0];
+      via = names(entry)[0];
     }
   }
   return { rank: best, via };
@@ -157,7 +185,7 @@ export function search(prepared, query, catalogueId = null) {
     (a, b) =>
       a.rank - b.rank ||
       a.via.kind - b.via.kind ||
-      a.entry.names[0].display.length - b.entry.names[0].display.length ||
+      names(a.entry)[0].display.length - names(b.entry)[0].display.length ||
       a.entry.catalogue.order - b.entry.catalogue.order ||
       a.entry.seq - b.entry.seq,
   );
@@ -190,7 +218,7 @@ function resultItem(result, base) {
   const item = element("li");
   const link = element("a");
   link.href = base + entry.url;
-  link.append(element("span", "result-name", entry.names[0].display));
+  link.append(element("span", "result-name", names(entry)[0].display));
   const meta = [entry.catalogue.short_title, entry.catalogue.points].filter(Boolean).join(" · ");
   link.append(element("span", "result-meta", meta));
   const via = viaText(result);
