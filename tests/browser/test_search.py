@@ -88,7 +88,11 @@ def test_a_query_matching_nothing_shows_the_way_on(site, page) -> None:
 
 
 def test_catalogue_page_narrows_its_list_and_points_to_the_others(site, page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(site.url("catalogue/skills/"))
+    heights = page.locator("#entry-list > li > a").evaluate_all(
+        "links => links.map(a => a.getBoundingClientRect().height)")
+    assert len(heights) == 63 and min(heights) >= 44, "every entry link is a 44 px tap target"
     hint = page.locator("#search-hint").inner_text()
     example = hint.rsplit("：", 1)[1].split("、")
     for query in example:  # the hint's examples find something in this list
