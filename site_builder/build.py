@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import pages, sitemap
+from . import offline, pages, sitemap
 from .errors import BuildError
 from .load import load_site
 from .model import Site
@@ -22,7 +22,7 @@ from .render import STATIC, BuildOptions, Producer, RenderContext
 from .rules import Rules, ScoringRules
 
 # The builder's own static files (the calculator's producer copies its own).
-CORE_ASSETS = ("site.css", "js/search.js")
+CORE_ASSETS = ("site.css", "js/search.js", "js/offline.js")
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def build(
 def render_site(
     site: Site, rules: Rules, options: BuildOptions, out: OutputTree, producers: list[Producer]
 ) -> RenderContext:
-    """Render core pages, then each producer's, then the sitemap of them all."""
+    """Render core pages, then each producer's, then the service worker and the sitemap."""
     declared = set(pages.core_urls(site))
     for producer in producers:
         declared.update(producer.provides)
@@ -95,5 +95,7 @@ def render_site(
         missing = sorted(set(producer.provides) - ctx.rendered)
         if missing:
             raise BuildError(f"page producer {producer.name!r} did not render {missing}")
+    # Last: the service worker lists the files everything before it wrote.
+    offline.write_service_worker(ctx)
     sitemap.write_sitemap(ctx)
     return ctx

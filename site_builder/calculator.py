@@ -11,8 +11,10 @@
 - `calculator/scoring-<version>+<sha8>-py3-none-any.whl`: a deterministic wheel of the
   package (`wheel.py`), installed in the worker without micropip;
 - `pyodide/<version>/…`: the pinned runtime from node_modules (`pyodide_runtime.py`);
-- `calculator/sw.js`: the service worker, with a manifest of every file above (and the site
-  stylesheet) and their SHA-256, so a second visit works offline.
+- the engine files for the site's service worker (`offline.py`): every file above (and the
+  site stylesheet) with its SHA-256, so the calculator works offline once it has run;
+- `calculator/sw.js`: the retired calculator-only service worker, which unregisters itself
+  for visitors who still have it.
 
 All links are relative, so the output works under any base URL.
 """
@@ -34,6 +36,8 @@ from .wheel import build_wheel
 URL = "calculator/"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CALC_STATIC = STATIC / "calc"
+# The package the wheel is built from (its rules give the page's `rules_version`).
+SCORING_DIR = PROJECT_ROOT / "scoring"
 
 # The form's sections, in the order the rules list the indicator groups.
 GROUPS = {
@@ -119,18 +123,20 @@ def _sha256(path: Path) -> str:
 def produce(ctx: RenderContext) -> None:
     """Write the calculator page, its scripts, the wheel, the runtime and the service worker."""
     import scoring  # the real package: the wheel, the form and the browser all use it
+    from scoring.rules_version import rules_version_of_folder
 
     out_root = ctx.out.root
     runtime = find_runtime(PROJECT_ROOT / "node_modules")
     for source in runtime.sources:
         ctx.copy_file(source, runtime.folder + source.name)
 
-    wheel = build_wheel(PROJECT_ROOT / "scoring", scoring.__version__)
+    wheel = build_wheel(SCORING_DIR, scoring.__version__)
     ctx.write_bytes(URL + wheel.filename, wheel.data)
 
     for name in ("worker.js", "calculator.css"):
         ctx.copy_file(CALC_STATIC / name, URL + name)
     module_urls = copy_page_modules(ctx)
+    ctx.copy_file(CALC_STATIC / "sw.js", URL + "sw.js")
     worker_url = ctx.asset_url(URL, URL + "worker.js")
     # Imported by calculator.js from this URL (with its version), not from a static import.
     plan_url = ctx.asset_url(URL, URL + "plan.js")
@@ -151,13 +157,14 @@ def produce(ctx: RenderContext) -> None:
             "worker": worker_url,
             "plan_js": plan_url,
             "lock": json.dumps(runtime.lock_info, separators=(",", ":"), sort_keys=True),
-            "sw": "sw.js",
             "policy": relative(URL, "policy/"),
             # The site's root from this page: plan links are site-relative (policy/…/).
             "site_root": relative(URL, ""),
             # Explainers that exist: a breakdown line links to its topic only if it is here.
             "topics": " ".join(topics),
         },
+        # The version of the rules the wheel carries: the page notices when it changes.
+        rules_version=rules_version_of_folder(SCORING_DIR / "rules"),
         # What a first visit downloads for the engine, for the page to say plainly.
         download_mb=round(
             (sum(source.stat().st_size for source in runtime.sources) + len(wheel.data)) / 1e6
@@ -167,14 +174,15 @@ def produce(ctx: RenderContext) -> None:
     page = out_root / output_path(URL)
     html = page.read_text(encoding="utf-8")
     linked = [href or src for href, src in ASSET_RE.findall(html)]
-    # Paths relative to sw.js, which sits next to the page; "./" is the page itself.
-    manifest = [("./", _sha256(page))]
+    # Paths relative to the site root, as the page requests them; "calculator/" is the page.
+    ctx.add_engine_file(URL, _sha256(page))
     for link in [*linked, worker_url, *module_urls]:
-        manifest.append((link, _sha256(out_root / _site_path(link))))
-    manifest.append((quote(wheel.filename), hashlib.sha256(wheel.data).hexdigest()))
+        path, mark, query = _site_path(link)
+        if not path.startswith("static/"):  # the site's own files are in the shell already
+            ctx.add_engine_file(path + mark + query, _sha256(out_root / path))
+    ctx.add_engine_file(URL + quote(wheel.filename), hashlib.sha256(wheel.data).hexdigest())
     for source in runtime.sources:
-        manifest.append((relative(URL, runtime.folder + source.name), _sha256(source)))
-    write_service_worker(ctx, manifest)
+        ctx.add_engine_file(runtime.folder + source.name, _sha256(source))
 
 
 def copy_page_modules(ctx: RenderContext) -> list[str]:
@@ -209,24 +217,13 @@ def copy_page_modules(ctx: RenderContext) -> list[str]:
     return [ctx.asset_url(URL, URL + name) for name in PAGE_MODULES]
 
 
-def _site_path(link: str) -> str:
-    """A link from the calculator page → the site-relative path of the file it names."""
+def _site_path(link: str) -> tuple[str, str, str]:
+    """A link from the calculator page → (site-relative path of the file, "?", query)."""
     absolute = urljoin("https://site.invalid/" + URL, link)
-    path = absolute.split("?", 1)[0].split("#", 1)[0]
+    path, mark, query = absolute.split("#", 1)[0].partition("?")
     if not path.startswith("https://site.invalid/"):
         raise BuildError(f"the calculator page links {link!r}, which is not on this site")
-    return path.removeprefix("https://site.invalid/")
-
-
-def write_service_worker(ctx: RenderContext, manifest: list[tuple[str, str]]) -> None:
-    """Write `calculator/sw.js` with the manifest and a version derived from its hashes."""
-    unique = sorted(set(manifest))
-    version = hashlib.sha256(json.dumps(unique).encode("utf-8")).hexdigest()[:16]
-    data = json.dumps({"version": version, "files": unique}, separators=(",", ":"))
-    template = (CALC_STATIC / "sw.js").read_text(encoding="utf-8")
-    if template.count('"__MANIFEST__"') != 1:
-        raise BuildError("site_builder/static/calc/sw.js must contain \"__MANIFEST__\" once")
-    ctx.write_text(URL + "sw.js", template.replace('"__MANIFEST__"', data))
+    return path.removeprefix("https://site.invalid/"), mark, query
 
 
 PRODUCER = Producer(name="calculator", provides=(URL,), produce=produce)

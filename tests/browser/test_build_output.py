@@ -15,7 +15,7 @@ from site_builder.pyodide_runtime import RUNTIME_FILES, find_runtime
 
 
 def manifest(built_site) -> dict:
-    text = (built_site / "calculator" / "sw.js").read_text(encoding="utf-8")
+    text = (built_site / "sw.js").read_text(encoding="utf-8")
     match = re.search(r"^const MANIFEST = (\{.*\});$", text, re.MULTILINE)
     assert match, "sw.js has no manifest"
     return json.loads(match.group(1))
@@ -23,26 +23,45 @@ def manifest(built_site) -> dict:
 
 def test_service_worker_manifest_lists_real_files_with_their_hashes(built_site):
     data = manifest(built_site)
-    base = "https://x.invalid/calculator/sw.js"
-    paths = set()
-    for path, sha256 in data["files"]:
-        url = urllib.parse.urljoin(base, path)
-        site_path = urllib.parse.unquote(urllib.parse.urlsplit(url).path).removeprefix("/")
-        if site_path.endswith("/"):
-            site_path += "index.html"
-        file = built_site / site_path
-        assert file.is_file(), path
-        assert hashlib.sha256(file.read_bytes()).hexdigest() == sha256, path
-        paths.add(site_path)
-    # The page, its scripts and styles, the worker, the wheel and the whole runtime.
+    base = "https://x.invalid/sw.js"  # the site's root
+    paths = {}
+    for kind in ("shell", "engine"):
+        for path, sha256 in data[kind]:
+            url = urllib.parse.urljoin(base, path)
+            site_path = urllib.parse.unquote(urllib.parse.urlsplit(url).path).removeprefix("/")
+            if site_path.endswith("/"):
+                site_path += "index.html"
+            file = built_site / site_path
+            assert file.is_file(), path
+            assert hashlib.sha256(file.read_bytes()).hexdigest() == sha256, path
+            paths[site_path] = kind
+    # The engine: the page, its scripts and styles, the worker, the wheel, the whole runtime.
     version = find_runtime(calculator.PROJECT_ROOT / "node_modules").version
     modules = (f"calculator/{name}" for name in calculator.PAGE_MODULES)
     for needed in ("calculator/index.html", *modules, "calculator/worker.js",
-                   "calculator/calculator.css", "static/site.css",
+                   "calculator/calculator.css",
                    *(f"pyodide/{version}/{name}" for name in RUNTIME_FILES)):
-        assert needed in paths, needed
+        assert paths.get(needed) == "engine", needed
     assert any(p.startswith("calculator/scoring-") and p.endswith(".whl") for p in paths)
+    # The shell every page needs offline: the stylesheet and the site's scripts.
+    for needed in ("static/site.css", "static/js/offline.js"):
+        assert paths.get(needed) == "shell", needed
     assert re.fullmatch(r"[0-9a-f]{16}", data["version"])
+
+
+def test_the_calculator_page_names_the_rules_version_of_its_wheel(built_site):
+    import scoring
+
+    html = (built_site / "calculator" / "index.html").read_text(encoding="utf-8")
+    assert f'<html lang="zh-CN" data-rules-version="{scoring.rules_version()}">' in html
+
+
+def test_the_retired_calculator_service_worker_unregisters_itself(built_site):
+    # Visitors of earlier versions have calculator/sw.js registered for calculator/: the
+    # browser's next update check must get a worker that steps aside.
+    text = (built_site / "calculator" / "sw.js").read_text(encoding="utf-8")
+    assert "registration.unregister()" in text
+    assert "fetch" not in text  # it answers no request: the site-wide worker does
 
 
 def test_only_the_runtime_files_the_browser_needs_are_copied(built_site):

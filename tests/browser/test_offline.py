@@ -1,16 +1,27 @@
-"""Offline: after one visit the calculator starts from the service worker's cache, and a
-redeploy replaces the whole cache rather than mixing old and new files."""
+"""Offline and updates (the site's service worker, sw.js): pages a visitor opened read
+offline with a notice; after one visit the calculator starts from the service worker's cache
+and works offline; a first visit downloads no file twice; a redeploy replaces the whole cache
+rather than mixing old and new files; a rules change reaches a returning visitor on the next
+reload, with a notice."""
 
 from __future__ import annotations
 
+import collections
+import json
+import re
 import shutil
+import tomllib
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+import scoring
+from scoring.rules_version import rules_version_of_folder
 from site_builder import calculator
-from tests.browser.calc import open_calculator, poll, wait_for_total
-from tests.browser.conftest import build_site
+from tests.browser.calc import current_fragment, open_calculator, poll, wait_for_total
+from tests.browser.conftest import ROOT, build_site
+from tests.browser.server import serve
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +46,104 @@ def wait_until_offline_ready(page) -> dict:
                 and not s["installing"] and not s["waiting"] and s, timeout=60)
 
 
+def engine_manifest(dist: Path) -> dict:
+    """The manifest the build wrote into sw.js."""
+    text = (dist / "sw.js").read_text(encoding="utf-8")
+    return json.loads(re.search(r"^const MANIFEST = (\{.*\});$", text, re.M).group(1))
+
+
+def wait_until_engine_cached(page, dist: Path) -> str:
+    """Wait until the service worker holds every engine file; return that cache's name."""
+    expected = len(engine_manifest(dist)["engine"])
+
+    def cached():
+        return page.evaluate(
+            """async (expected) => {
+                for (const name of await caches.keys()) {
+                    if (!name.includes(" engine ")) continue;
+                    const keys = await (await caches.open(name)).keys();
+                    if (keys.length === expected) return name;
+                }
+                return null;
+            }""",
+            expected,
+        )
+
+    return poll(cached, timeout=120)
+
+
+def first_entry(catalogue: str = "qualifications") -> dict:
+    data = tomllib.loads((ROOT / "catalogue" / f"{catalogue}.toml").read_text(encoding="utf-8"))
+    return data["entries"][0]
+
+
+def test_an_entry_page_opened_once_reads_offline_with_a_notice(context, site):
+    entry = first_entry()
+    url = site.url(f"catalogue/qualifications/{entry['id']}/")
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator("h1")).to_contain_text(entry["name"])
+    expect(page.locator("[data-notice]")).to_have_count(0)  # online: no notice
+    wait_until_offline_ready(page)
+    # The service worker saves the page it was not yet in charge of when it loaded.
+    poll(lambda: page.evaluate("async (url) => !!(await caches.match(url))", url), timeout=30)
+    # Data a page fetched (e.g. the search index) is kept the same way.
+    index = page.evaluate(
+        "async () => (await (await fetch('../../index.json')).json()).entries.length"
+    )
+    assert index > 0
+
+    site.offline = True
+    context.set_offline(True)
+    try:
+        again = context.new_page()
+        again.goto(url)
+        expect(again.locator("h1")).to_contain_text(entry["name"])
+        notice = again.locator('[data-notice="offline"]')
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text("离线副本")
+        # The site's stylesheet came along: the notice is styled by it.
+        assert notice.evaluate("el => getComputedStyle(el).borderLeftStyle") == "solid"
+        assert again.evaluate(
+            "async () => (await (await fetch('../../index.json')).json()).entries.length"
+        ) == index
+    finally:
+        context.set_offline(False)
+        site.offline = False
+
+
+def test_a_first_visit_downloads_no_file_twice(browser, site):
+    # A fresh context is like a private window: nothing cached, an in-memory HTTP cache.
+    context = browser.new_context(locale="zh-CN")
+    try:
+        page = context.new_page()
+        open_calculator(page, site, "age=30")
+        wait_for_total(page, {"age": 30})
+        # Everything the service worker keeps is in place: its install and the engine's copy.
+        wait_until_offline_ready(page)
+        wait_until_engine_cached(page, site.dist)
+        # The browser's own update checks of the service worker script do not count: it
+        # re-reads that one small file past every cache, by design.
+        counts = collections.Counter(
+            r.path for r in site.requests
+            if r.method == "GET" and r.headers.get("Service-Worker") != "script"
+        )
+        twice = {path: n for path, n in counts.items() if n > 1}
+        assert not twice, f"requested more than once: {twice}"
+        assert any("pyodide.asm.wasm" in path for path in counts)
+    finally:
+        context.close()
+
+
 def test_second_visit_works_with_the_network_off(context, site):
     page = context.new_page()
     open_calculator(page, site, "age=30")
     wait_for_total(page, {"age": 30})
-    state = wait_until_offline_ready(page)
-    assert len(state["caches"]) == 1
+    wait_until_offline_ready(page)
+    engine = wait_until_engine_cached(page, site.dist)
+    # One copy of each file: the worker's download copies went into the engine cache.
+    assert poll(lambda: [n for n in service_worker_state(page)["caches"] if "shell" not in n]
+                == [engine])
 
     site.offline = True  # the server now drops every connection
     site.requests.clear()
@@ -56,52 +159,68 @@ def test_second_visit_works_with_the_network_off(context, site):
         context.set_offline(False)
         site.offline = False
     # Nothing came from the network: at most the browser's own check for a new sw.js.
-    assert all(r.path.endswith("/calculator/sw.js") for r in site.requests), site.requests
+    assert all(r.path.endswith("/sw.js") for r in site.requests), site.requests
 
 
-def test_redeploy_replaces_the_cache_as_a_whole(context, site, built_site, tmp_path,
-                                                monkeypatch):
-    page = context.new_page()
-    open_calculator(page, site)
-    first = wait_until_offline_ready(page)
-    assert len(first["caches"]) == 1
+def scored_total(page) -> str:
+    """The total on the page once it belongs to the answers in the form."""
+    root = page.locator("#calculator")
+    poll(lambda: root.get_attribute("data-scored") == current_fragment(page), timeout=120)
+    expect(root).to_have_attribute("data-state", "scored")
+    return page.locator("#score-total").inner_text()
 
-    # A new version of the site: one visible sentence of the calculator page changes.
-    groups = dict(calculator.GROUPS)
-    title, note = groups["basic"]
-    groups["basic"] = (title, note + "（新版）")
-    monkeypatch.setattr(calculator, "GROUPS", groups)
-    new_dist = build_site(tmp_path / "dist")
-    old_dist = site.dist
-    site.dist = new_dist
-    try:
-        page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
-        # The new version installs in the background; the open page keeps the old one whole.
-        poll(lambda: service_worker_state(page)["waiting"], timeout=60)
+
+def test_a_rules_change_reaches_a_returning_visitor_on_one_reload(context, tmp_path, monkeypatch):
+    # The site is built from a copy of the scoring package, whose rules the test then changes.
+    package = tmp_path / "scoring"
+    shutil.copytree(Path(scoring.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(calculator, "SCORING_DIR", package)
+    dist = build_site(tmp_path / "dist")
+    profile = {"age": 30}
+    with serve(dist) as server:
+        page = context.new_page()
+        open_calculator(page, server, "age=30")
+        before = wait_for_total(page, profile)
+        expect(page.locator("[data-notice]")).to_have_count(0)
+        wait_until_offline_ready(page)
+        old_engine = wait_until_engine_cached(page, dist)
+
+        # A policy change: the age band of a 30-year-old scores 3 points less.
+        indicators = package / "rules" / "indicators.toml"
+        text = indicators.read_text(encoding="utf-8")
+        changed = text.replace("{ min = 16, points = 30 }", "{ min = 16, points = 27 }", 1)
+        assert changed != text
+        indicators.write_text(changed, encoding="utf-8")
+        build_site(dist)  # into the same folder, as a redeploy does
+
         page.reload()
-        expect(page.locator("#group-basic .group-note")).not_to_contain_text("新版")
-        # Once no page uses the old version, the next visit gets the new one entirely.
-        page.close()
-        # Closing a tab is asynchronous in the browser: a visit that starts before the old
-        # tab is gone is still served by the old version (as the rules for service workers
-        # say). Wait for the switch from a page outside the calculator's scope.
-        probe = context.new_page()
-        probe.goto(site.url(""))
-        poll(lambda: probe.evaluate(
-            """async () => {
-                const r = await navigator.serviceWorker.getRegistration("calculator/");
-                return !!(r && r.active && r.active.state === "activated" && !r.waiting);
-            }"""
-        ), timeout=60)
-        probe.close()
-        fresh = context.new_page()
-        open_calculator(fresh, site, "age=31")
-        state = poll(lambda: (s := service_worker_state(fresh))["active"] == "activated"
-                     and not s["waiting"] and s["controlled"] and s, timeout=60)
-        fresh.reload()
-        wait_for_total(fresh, {"age": 31})
-        expect(fresh.locator("#group-basic .group-note")).to_contain_text("新版")
-        assert len(state["caches"]) == 1 and state["caches"] != first["caches"]
-    finally:
-        site.dist = old_dist
-        shutil.rmtree(new_dist, ignore_errors=True)
+        expect(page.locator("#calculator")).to_have_attribute("data-engine", "ready",
+                                                               timeout=120_000)
+        assert scored_total(page) == str(before["total"] - 3)
+        notice = page.locator('[data-notice="rules-updated"]')
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text("规则数据已更新")
+        new_version = rules_version_of_folder(package / "rules")
+        assert new_version != before["rules_version"]
+        expect(page.locator("html")).to_have_attribute("data-rules-version", new_version)
+
+        # The new version took over and replaced the whole engine cache: offline, the
+        # calculator still scores with the new rules, never with an old file.
+        wait_until_offline_ready(page)
+        new_engine = wait_until_engine_cached(page, dist)
+        assert new_engine != old_engine
+        names = page.evaluate("async () => await caches.keys()")
+        assert [name for name in names if " engine " in name] == [new_engine]
+        server.offline = True
+        context.set_offline(True)
+        try:
+            offline = context.new_page()
+            open_calculator(offline, server, "age=30")
+            assert scored_total(offline) == str(before["total"] - 3)
+            expect(offline.locator('[data-notice="offline"]')).to_be_visible()
+            # The notice says once that the rules changed, not on every visit.
+            expect(offline.locator('[data-notice="rules-updated"]')).to_have_count(0)
+        finally:
+            context.set_offline(False)
+            server.offline = False

@@ -99,7 +99,6 @@ export function startEngine(callbacks) {
       root.dataset.engineMs = JSON.stringify(data.ms);
       setStatus(TEXT.ready, "ready");
       handlers.onReady();
-      registerServiceWorker();
     } else if (data.type === "response") {
       const answered = inFlight;
       inFlight = null;
@@ -116,14 +115,5 @@ export function startEngine(callbacks) {
     pyodide: new URL(root.dataset.pyodide, location.href).href,
     wheel: new URL(root.dataset.wheel, location.href).href,
     lock: JSON.parse(root.dataset.lock),
-  });
-}
-
-function registerServiceWorker() {
-  // Registered only after the engine is up, so its precaching never competes with the first
-  // visit's own downloads. Relative URL and scope: correct under any base URL.
-  if (!("serviceWorker" in navigator) || !root.dataset.sw) return;
-  navigator.serviceWorker.register(root.dataset.sw, { scope: "./" }).catch(() => {
-    // Offline use is a bonus; the calculator works without it.
   });
 }

@@ -32,12 +32,28 @@ self.fetch = async (resource, options) => {
   try {
     const response = await networkFetch(resource, options);
     if (!response.ok) fail(`${response.url || resource}: HTTP ${response.status}`);
+    else keepForServiceWorker(response);
     return response;
   } catch (error) {
     fail(error);
     throw error;
   }
 };
+
+// Download once (docs/architecture.md, contract 4): a copy of each engine file fetched from
+// the network goes to Cache Storage "calc-prefetch", keyed by its absolute URL, where the
+// site's service worker takes it (checking its SHA-256) instead of downloading it again.
+// A file some cache already holds (the service worker's, on a repeat visit) is not copied.
+const PREFETCH = "calc-prefetch";
+function keepForServiceWorker(response) {
+  const url = response.url;
+  if (!self.caches || !url || new URL(url).origin !== self.location.origin) return;
+  const copy = response.clone();
+  (async () => {
+    if (await self.caches.match(url)) return;
+    await (await self.caches.open(PREFETCH)).put(url, copy);
+  })().catch(() => {}); // no storage (private mode, quota): the service worker downloads it
+}
 
 function answer({ id, request }) {
   const started = performance.now();

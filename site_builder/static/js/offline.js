@@ -1,0 +1,101 @@
+// On every page: registers the site's service worker (sw.js at the site's root, which keeps
+// opened pages readable offline and the calculator working offline), and says so when a page
+// is an offline copy or when the rules data changed since the visitor's last visit.
+// Loaded as a module from our own origin (strict CSP: no inline script). Nothing here sends
+// anything anywhere; the only thing stored is the rules' version, a hash of public data.
+
+const html = document.documentElement;
+const root = new URL("../../", import.meta.url); // this file is static/js/offline.js
+const notices = document.getElementById("site-notices");
+const RULES_KEY = "rules-version";
+
+const TEXT = {
+  offline: (saved) =>
+    `您正在查看本页的离线副本${saved ? `（保存于${saved}）` : ""}，内容可能不是最新的。联网后刷新本页即可查看最新内容。`,
+  rulesUpdated: "规则数据已更新：本页已按更新后的规则数据计算。",
+};
+
+function notify(kind, text) {
+  if (!notices) return;
+  const p = document.createElement("p");
+  p.className = "site-notice";
+  p.dataset.notice = kind;
+  p.textContent = text;
+  notices.append(p);
+}
+
+/** `2026-12-02T06:05:00Z` → `2026年12月2日 14:05` on the visitor's clock. */
+function zhTime(iso) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return "";
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${when.getFullYear()}年${when.getMonth() + 1}月${when.getDate()}日 ` +
+    `${pad(when.getHours())}:${pad(when.getMinutes())}`;
+}
+
+function storage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // storage blocked (some in-app browsers): no update notice, nothing else lost
+  }
+}
+
+// The service worker marks a page it serves from its saved copies.
+const offline = html.dataset.offlineCopy !== undefined;
+if (offline) notify("offline", TEXT.offline(zhTime(html.dataset.offlineCopy)));
+
+// Pages that compute with the rules carry their version. An offline copy may be older than
+// what the visitor last saw, so only a fresh page moves the remembered version on.
+const rulesVersion = html.dataset.rulesVersion;
+const store = storage();
+if (rulesVersion && !offline && store) {
+  try {
+    const seen = store.getItem(RULES_KEY);
+    if (seen && seen !== rulesVersion) notify("rules-updated", TEXT.rulesUpdated);
+    store.setItem(RULES_KEY, rulesVersion);
+  } catch {
+    // Quota or privacy mode: the notice is a courtesy, the page works without it.
+  }
+}
+
+// Whether this page came through the service worker (which then saved it already).
+const controlledAtLoad = "serviceWorker" in navigator && !!navigator.serviceWorker.controller;
+
+async function register() {
+  const registration = await navigator.serviceWorker.register(new URL("sw.js", root), {
+    scope: root.pathname,
+  });
+  // The calculator's service worker of earlier versions had its own, narrower scope, which
+  // would keep answering for the calculator page: retire it.
+  for (const other of await navigator.serviceWorker.getRegistrations()) {
+    if (other.scope === new URL("calculator/", root).href) other.unregister();
+  }
+  const worker = (await navigator.serviceWorker.ready).active || registration.active;
+  if (!worker) return;
+  // A page opened before the service worker was in charge (a first visit) is not saved yet.
+  if (!controlledAtLoad && !offline) {
+    // Without the fragment: on the calculator it holds the visitor's answers.
+    worker.postMessage({ type: "cache-page", url: location.href.split("#")[0] });
+  }
+  // On the calculator: once its engine runs, keep the engine's files for offline use (the
+  // service worker copies what was just downloaded rather than downloading it again).
+  const calculator = document.getElementById("calculator");
+  if (calculator) {
+    const whenReady = () => {
+      if (calculator.dataset.engine !== "ready") return false;
+      (navigator.serviceWorker.controller || worker).postMessage({ type: "cache-engine" });
+      return true;
+    };
+    if (!whenReady()) {
+      const observer = new MutationObserver(() => whenReady() && observer.disconnect());
+      observer.observe(calculator, { attributes: true, attributeFilter: ["data-engine"] });
+    }
+  }
+}
+
+if ("serviceWorker" in navigator && root.protocol !== "file:") {
+  register().catch(() => {
+    // No offline copies (private mode, storage full): the site works as before.
+  });
+}
