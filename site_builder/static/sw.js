@@ -94,9 +94,11 @@ async function cacheNames(kind) {
 /** Put every file of `files` into cache `target`, each verified, copying where possible. */
 async function fill(target, files, sources, patienceMs = 0) {
   const cache = await caches.open(target);
+  // Whatever is there was checked before it was put (e.g. by an interrupted earlier fill).
+  const present = new Set((await cache.keys()).map((request) => request.url));
   await Promise.all(
     Array.from(files, async ([url, sha256]) => {
-      if (await verified(await cache.match(url), sha256)) return; // an interrupted earlier fill
+      if (present.has(url)) return;
       await cache.put(url, await obtain(url, sha256, sources, patienceMs));
     }),
   );
