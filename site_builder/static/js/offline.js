@@ -7,7 +7,8 @@
 const html = document.documentElement;
 const root = new URL("../../", import.meta.url); // this file is static/js/offline.js
 const notices = document.getElementById("site-notices");
-const RULES_KEY = "rules-version";
+// Per copy of the site: two copies under different base URLs share one origin's storage.
+const RULES_KEY = `rules-version ${root.pathname}`;
 
 const TEXT = {
   offline: (saved) =>
