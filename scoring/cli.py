@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
-from typing import TypeVar
 
-from .errors import ScoringError
-
-T = TypeVar("T")
+from .cli_input import run_on_profile
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,34 +22,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read(path: str):
-    if path == "-":
-        return json.loads(sys.stdin.read())
-    with open(path, encoding="utf-8") as handle:
-        return json.loads(handle.read())
-
-
-def run_on_profile(path: str, compute: Callable[[object], T]) -> T | int:
-    """Read the profile JSON at `path` (- for stdin) and apply `compute` to it.
-
-    Returns compute's value, or exit status 2 after printing a message naming the problem
-    (unreadable file, invalid JSON, or the field the rules reject) on stderr.
-    """
-    try:
-        return compute(_read(path))
-    except OSError as error:
-        print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
-    except json.JSONDecodeError as error:
-        print(f"error: 输入不是有效的 JSON / input is not valid JSON: {error}", file=sys.stderr)
-    except ScoringError as error:
-        print(f"error: {error}", file=sys.stderr)
-    return 2
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "plan":
-        from .plan_cli import main as plan_main
+        from .planner.cli import main as plan_main
 
         return plan_main(argv[1:])
     args = _parser().parse_args(argv)

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 import scoring
 from scoring import bridge
 from scoring.cases import DEFAULT_START, load_plan_cases
-from scoring.levers import candidate_levers
-from scoring.planner import _compose
-from scoring.projection import Timeline, horizon, project
+from scoring.planner.levers import candidate_levers
+from scoring.planner.projection import Timeline, horizon, project
+from scoring.planner.search import compose
 
 CASES = load_plan_cases()
 
@@ -69,6 +69,8 @@ def test_case(case):
         assert wanted["id"] in risks, f"{wanted['id']} not among risks: {sorted(risks)}"
         for key, value in wanted.items():
             assert risks[wanted["id"]][key] == value, (wanted["id"], key)
+    for absent in expect.get("absent_risks", []):
+        assert absent not in risks, absent
     assumption_ids = {item["id"] for item in plan["assumptions"]}
     assert set(expect.get("assumptions", [])) <= assumption_ids
 
@@ -120,7 +122,7 @@ def _changed_timeline(profile: dict, start: str, option: dict) -> Timeline:
     first = scoring.engine.parse_date(start)
     by_id = {lever.id: lever for lever in candidate_levers(clean, first)}
     levers = tuple(by_id[lever_id] for lever_id in option["levers"])
-    return Timeline(clean, first, _compose(levers))
+    return Timeline(clean, first, compose(levers))
 
 
 @SETTINGS
@@ -210,10 +212,33 @@ def test_gains_never_shrink_and_two_changes_add_at_most_both_gains(profile, star
     k2 = data.draw(st.integers(k1, max(k1, last)))
     gain = {}
     for name, levers_used in (("a", (a,)), ("b", (b,)), ("ab", (a, b))):
-        changed = Timeline(clean, first, _compose(levers_used))
+        changed = Timeline(clean, first, compose(levers_used))
         gain[name] = [changed.total(k) - base.total(k) for k in (k1, k2)]
     assert gain["a"][0] <= gain["a"][1] and gain["b"][0] <= gain["b"][1]
     assert gain["ab"][1] <= gain["a"][1] + gain["b"][1]
+
+
+@SETTINGS
+@given(profiles(), months)
+def test_options_needing_something_obtained_follow_and_are_never_dated_this_month(profile, start):
+    """Time-only options first; an option that first needs a degree, a certificate or a job
+    says "如果……" and never promises anything "本月"."""
+    plan = scoring.plan(profile, start)
+    groups = [option["obtain_time_not_counted"] for option in plan["options"]]
+    assert groups == sorted(groups), "time-only options must come first"
+    for option in plan["options"]:
+        if option["obtain_time_not_counted"]:
+            assert option["summary"].startswith("如果")
+            assert "本月" not in option["summary"] + option["detail"]
+
+
+@SETTINGS
+@given(profiles(), months)
+def test_deduction_risks_only_for_records_the_person_has(profile, start):
+    plan = scoring.plan(profile, start)
+    records = sum(profile[key] for key in ("detention_count",) if key in profile)
+    if not records:
+        assert all(risk["id"] != "deduction" for risk in plan["risks"])
 
 
 def test_a_bad_profile_or_month_names_the_field():

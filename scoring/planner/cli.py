@@ -1,5 +1,6 @@
 """`python -m scoring plan [FILE|-] [--date YYYY-MM] [--json]`: the path to the standard score
-for a profile given as JSON, as readable Chinese text (or the plan JSON)."""
+for a profile given as JSON, as readable Chinese text (or the plan JSON). Reached through
+`python -m scoring` (scoring/cli.py), which imports this module only for `plan`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import argparse
 import json
 import sys
 
-from .cli import run_on_profile
+from ..cli_input import run_on_profile
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,9 +39,16 @@ def format_plan(plan: dict) -> str:
             changes = "，".join(f"{c['label']} {c['points']:+d} 分" for c in row["changes"])
             mark = "  ✓" if row["reaches_threshold"] else ""
             out.append(f"  {row['month']}  {row['total']:>4} 分{mark}  {changes}".rstrip())
-    if plan["options"]:
-        out += ["", f"可选做法（按达到 {plan['threshold']} 分的早晚、再按所需付出排序）"]
-        for number, option in enumerate(plan["options"], 1):
+    groups = (
+        (False, f"可选做法（只需时间；按达到 {plan['threshold']} 分的早晚、再按所需付出排序）"),
+        (True, "如果取得……（取得所需的时间因人而异，下面的时间从取得之月算起）"),
+    )
+    for obtains, heading in groups:
+        options = [o for o in plan["options"] if o["obtain_time_not_counted"] is obtains]
+        if not options:
+            continue
+        out += ["", heading]
+        for number, option in enumerate(options, 1):
             out.append(f"  {number}. {option['title']}（{option['gain']:+d} 分）")
             out.append(f"     {option['summary']}")
             out.append(f"     {option['detail']}")
@@ -58,7 +66,7 @@ def format_plan(plan: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-    from .planner import plan
+    from . import plan
 
     result = run_on_profile(args.file, lambda profile: plan(profile, args.date))
     if isinstance(result, int):

@@ -28,8 +28,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .parameters import rules
-from .profile import WORKING_AGE
+from ..parameters import rules
+from ..profile import WORKING_AGE
 from .projection import MONTHS_PER_YEAR, field_max
 
 # Families in effort order; skill levels and professional titles are two routes of the same
@@ -147,8 +147,8 @@ def _title_condition(profile: dict, start: dt.date) -> list[Lever]:
     months = values["condition"]["months"]
     points = values["points"][level]
     detail = (
-        f"你填写的“{_label('title', level)}”可积 {points} 分，但须{condition_text(values)}；"
-        f"目前未满足，该项计 0 分。从本月起按不低于"
+        f"您填写的“{_label('title', level)}”可积 {points} 分，但须{condition_text(values)}；"
+        f"目前未满足，该项计 0 分。今后按不低于"
         f"{_multiple(values['condition']['base_multiple'])}的基数缴纳社保，满 {months} 个月后"
         "即可计入。如果此前已有这样的月份，可能更早满足。"
     )
@@ -185,12 +185,12 @@ def _si_base(profile: dict, start: dt.date) -> list[Lever]:
         # The top tier has no upper bound: it asks for the multiple itself.
         reach = "达到" if "below_multiple" not in tier else "不低于"
         detail = (
-            f"从本月起，社保缴费基数{reach}{_multiple(tier['min_multiple'])}，"
+            f"社保缴费基数{reach}{_multiple(tier['min_multiple'])}，"
             f"在最近 {tier['window_months']} 个月中累计满 {tier['months']} 个月后，"
             f"这一项积 {tier['points']} 分（只计最高一档）。"
         )
         if current:
-            detail += f"你现在的档次积 {current_points} 分。"
+            detail += f"您现在的档次积 {current_points} 分。"
         if meets_condition:
             detail += (
                 f"这样也满足了“{_label('title', profile['title'])}”积分的社保基数条件"
@@ -229,6 +229,21 @@ def _si_base(profile: dict, start: dt.date) -> list[Lever]:
     return levers
 
 
+def _catalogue_sentence(catalogues: tuple[str, ...]) -> str:
+    """Which list the certificate's occupation must be on. The Lingang list applies only to
+    work in the Lingang new area (本站解读, see the catalogue page); it is never presented as
+    a second list that applies everywhere."""
+    if not catalogues:
+        return ""
+    names = [c for c in catalogues if c != "lingang"]
+    what = "职业资格" if catalogues == ("qualifications",) else "证书所载的职业（工种）"
+    text = f"{what}须列入" + "或".join(f"《{CATALOGUE_LABELS[c]}》" for c in names)
+    if "lingang" in catalogues:
+        text += (f"；在临港新片区工作的，也可以是《{CATALOGUE_LABELS['lingang']}》中的职业"
+                 "（本站解读）")
+    return text + "。"
+
+
 def _titles(profile: dict, start: dt.date) -> list[Lever]:
     values = _values("title", start)
     education_points = _values("education", start)["points"][profile["education"]]
@@ -243,23 +258,19 @@ def _titles(profile: dict, start: dt.date) -> list[Lever]:
         route = TITLE_ROUTES[target]
         label = option["label"]
         catalogues = TITLE_CATALOGUES.get(target, ())
-        detail = f"“{label}”积 {points} 分。"
-        if catalogues:
-            names = "、".join(f"《{CATALOGUE_LABELS[c]}》" for c in catalogues)
-            detail += f"证书对应的职业（资格）须在{names}内，并与所聘岗位相符。"
-        else:
-            detail += "证书须与所聘岗位相符。"
+        detail = f"“{label}”积 {points} 分。" + _catalogue_sentence(catalogues)
+        detail += "证书须在本市工作期间取得，并与所聘岗位相符；需要注册的职业资格，注册后才能计分。"
         waiting = _needs_condition(profile, target, values)
         if target in values["conditional_levels"]:
             detail += f"以这一等级积分，还须{condition_text(values)}；"
             detail += (
-                f"本方案按你从本月起满足计算，最早 {cond_months} 个月后计入。"
+                f"本方案按您取得后即按这一基数缴纳社保计算，取得后至少 {cond_months} 个月才能计入。"
                 if waiting
-                else "你已填写满足这一条件。"
+                else "您已填写满足这一条件。"
             )
         if education_points:
-            detail += "职称技能等级与教育背景二选一，只计较高的一项。"
-        detail += "取得所需的时间因人而异，本站按取得后即可计入计算。"
+            detail += "职称或技能等级与教育背景二选一，只计较高的一项。"
+        detail += "取得所需的时间因人而异，方案中的时间从取得之月算起。"
         timing = f"规则要求{condition_text(values)}" if waiting else "取得后即可计入"
 
         def changes(_p: dict, k: int, target=target, waiting=waiting) -> dict:
@@ -295,10 +306,10 @@ def _education(profile: dict, start: dt.date) -> list[Lever]:
         target = option["value"]
         if points_of[target] <= points_of[profile["education"]]:
             continue
-        detail = f"“{option['label']}”积 {points_of[target]} 分。{field['help']}"
+        detail = f"“{option['label']}”积 {points_of[target]} 分。"
         if title_points:
-            detail += "教育背景与职称技能等级二选一，只计较高的一项。"
-        detail += "取得学历所需的时间因人而异，本站按取得后即可计入计算。"
+            detail += "教育背景与职称或技能等级二选一，只计较高的一项。"
+        detail += "取得学历所需的时间因人而异，方案中的时间从取得之月算起。"
         levers.append(
             Lever(
                 id=f"education-{target.replace('_', '-')}",

@@ -24,10 +24,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from .engine import score
-from .parameters import rules
-from .profile import WORKING_AGE
-from .result import Result
+from ..engine import score
+from ..parameters import rules
+from ..profile import WORKING_AGE
+from ..result import Result
 
 MONTHS_PER_YEAR = 12
 HORIZON_MONTHS = 120
@@ -53,6 +53,19 @@ def month_text(on: dt.date) -> str:
 def month_words(on: dt.date) -> str:
     """A month as written in Chinese prose: 2028 年 3 月."""
     return f"{on.year} 年 {on.month} 月"
+
+
+def duration_words(k: int) -> str:
+    """A span of k months in words: 6 个月, 1 年, 1 年 6 个月."""
+    years, months = divmod(k, MONTHS_PER_YEAR)
+    if not years:
+        return f"{months} 个月"
+    return f"{years} 年" + (f" {months} 个月" if months else "")
+
+
+def after_words(k: int) -> str:
+    """"k months from the start month" in words: 本月, 6 个月后, 2 年后."""
+    return "本月" if k == 0 else f"{duration_words(k)}后"
 
 
 def field_max(key: str) -> int:
