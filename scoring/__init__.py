@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from .documents import checklist as documents_checklist
 from .engine import score
 from .errors import EditionError, ProfileError, RulesError, ScoringError
 from .explain import indicator_table, interpretations
@@ -48,6 +49,7 @@ __all__ = [
     "RulesError",
     "ScoringError",
     "Warning",
+    "documents_checklist",
     "edition_on",
     "field_descriptions",
     "indicator_table",

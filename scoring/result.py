@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .documents import documents_for
 from .parameters import Edition
 from .rules_version import rules_version
 from .status import application_status
@@ -101,4 +102,7 @@ class Result:
             "rules_version": rules_version(),
             # Eligibility first: vetoed / ineligible / reached / short (scoring/status.py).
             "status": self.status(),
+            "documents": documents_for(
+                [(line.id, line.points, line.counted) for line in self.lines], self.vetoed
+            ),
         }

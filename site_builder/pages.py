@@ -190,6 +190,8 @@ def render_policy_page(ctx: RenderContext, page: ContentPage) -> None:
         if shortcode.name == "points-table":
             table = ctx.rules.indicator_table(shortcode.args[0])
             return ctx.render_fragment("shortcodes/points_table.html", table=table)
+        if shortcode.name == "documents":
+            return ctx.render_fragment("shortcodes/documents.html", groups=ctx.rules.documents())
         if shortcode.name == "interpretations":
             return ctx.render_fragment(
                 "shortcodes/interpretations.html", interpretations=ctx.rules.interpretations()

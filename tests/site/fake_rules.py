@@ -49,6 +49,11 @@ class FakeRules:
     def interpretations(self) -> list[dict[str, str]]:
         return [{"id": "over-60", "text": "60 周岁以上按 0 分计。"}]
 
+    def documents(self) -> list[dict]:
+        item = {"who": "employer", "text": "<b>单位</b>材料。", "source": "《测试办法》",
+                "confidence": "medium"}
+        return [{"indicator": "application", "label": "申请本身", "items": [item]}]
+
     def title_options(self) -> dict[str, str]:
         return dict(TITLE_LABELS)
 
