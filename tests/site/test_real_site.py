@@ -108,3 +108,21 @@ def test_real_site_builds_are_byte_identical(real_dist: Path, tmp_path: Path) ->
     build(REPO, again, BuildOptions(site_url="https://points.example.org/"),
           producers=default_producers())
     assert output_files(again) == output_files(real_dist)
+
+
+def test_the_documents_page_lists_every_checklist_item_with_its_source(real_dist: Path) -> None:
+    """The explainer is generated from scoring/rules/documents.toml, so it cannot drift."""
+    import html as html_lib
+
+    import scoring
+
+    page = (real_dist / "policy" / "documents" / "index.html").read_text(encoding="utf-8")
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", page))
+    for group in scoring.documents_checklist():
+        assert group["label"] in text
+        for item in group["items"]:
+            assert item["text"] in text, item["text"]
+            assert f"依据：{item['source']}" in text, item["source"]
+    home = (real_dist / "index.html").read_text(encoding="utf-8")
+    for slug in ("documents", "hukou", "how-to-apply"):
+        assert f'href="policy/{slug}/"' in home, slug
