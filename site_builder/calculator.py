@@ -5,11 +5,16 @@
 - `calculator/index.html`: the form, rendered here from `scoring.field_descriptions()` so it
   is usable before Pyodide loads; each control's `name` is its profile key;
 - `calculator/calculator.js` and the modules it imports (`engine.js`, `form.js`, `result.js`,
-  `share.js`, `dom.js`, and `plan.js` on demand), `worker.js`, `calculator.css`: the page
-  script, the module Web Worker that runs the engine, and the page's own styles (linked with
-  ``?v=<hash>``; imports between the modules are versioned the same way);
-- `calculator/scoring-<version>+<sha8>-py3-none-any.whl`: a deterministic wheel of the
-  package (`wheel.py`), installed in the worker without micropip;
+  `share.js`, `dom.js`, and `plan.js` on demand), `calculator.css`: the page script and the
+  page's own styles (linked with ``?v=<hash>``; imports between the modules are versioned the
+  same way);
+- `calculator/worker.js`: the module Web Worker that runs the engine, with an ENGINE block
+  naming the engine files (`write_engine`), so it starts every download at once;
+- `calculator/scoring-<version>+<sha8>-cp314-none-any.whl`: a deterministic wheel of the
+  package (`wheel.py`) with its modules precompiled (`bytecode.py`), installed in the worker
+  without micropip;
+- `calculator/python_stdlib-<pyodide version>-<sha8>.zip`: Pyodide's standard library with
+  the modules the calculator imports precompiled (`bytecode.py`);
 - `pyodide/<version>/…`: the pinned runtime from node_modules (`pyodide_runtime.py`);
 - the engine files for the site's service worker (`offline.py`): every file above (and the
   site stylesheet) with its SHA-256, so the calculator works offline once it has run;
@@ -24,9 +29,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
+from .bytecode import precompile
 from .errors import BuildError
 from .pyodide_runtime import find_runtime
 from .render import STATIC, Producer, RenderContext
@@ -120,24 +127,71 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@dataclass(frozen=True)
+class EngineFile:
+    """A file the engine needs: its site-relative path, bytes' SHA-256 and size."""
+
+    path: str
+    sha256: str
+    size: int
+
+
+def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
+    """Write everything the worker loads; returns it by role.
+
+    Roles: ``loader`` (pyodide.mjs), ``runtime`` (pyodide.asm.mjs), ``wasm``, ``stdlib``
+    (precompiled, `bytecode.py`) and ``wheel`` (precompiled). This one mapping feeds the
+    worker's ENGINE block, the download size the page states and the service worker's
+    manifest, so the three can never disagree.
+    """
+    import scoring  # the real package: the wheel, the form and the browser all use it
+
+    runtime = find_runtime(PROJECT_ROOT / "node_modules")
+    pure = build_wheel(SCORING_DIR, scoring.__version__)
+    compiled = precompile(runtime, pure)
+    files: dict[str, tuple[str, bytes]] = {}
+    for role, source in zip(("loader", "runtime", "wasm"), runtime.sources, strict=True):
+        files[role] = (runtime.folder + source.name, source.read_bytes())
+    files["stdlib"] = (URL + compiled.stdlib_filename, compiled.stdlib)
+    files["wheel"] = (URL + compiled.wheel.filename, compiled.wheel.data)
+    engine = {}
+    for role, (path, data) in files.items():
+        ctx.write_bytes(path, data)
+        engine[role] = EngineFile(path, hashlib.sha256(data).hexdigest(), len(data))
+    return engine
+
+
+def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) -> str:
+    """Write `calculator/worker.js` with its ENGINE block; returns its versioned link."""
+    config = {
+        # "+" in a path means a space to some static hosts (S3): always percent-encode.
+        "pyodide": relative(URL, engine["loader"].path.rsplit("/", 1)[0] + "/"),
+        "stdlib": quote(relative(URL, engine["stdlib"].path)),
+        "wheel": quote(relative(URL, engine["wheel"].path)),
+        "lock": lock,
+        "bytes": {role: file.size for role, file in engine.items()},
+    }
+    template = (CALC_STATIC / "worker.js").read_text(encoding="utf-8")
+    if template.count('"__ENGINE__"') != 1:
+        raise BuildError("site_builder/static/calc/worker.js must contain \"__ENGINE__\" once")
+    data = json.dumps(config, separators=(",", ":"), sort_keys=True)
+    ctx.write_asset(URL + "worker.js", template.replace('"__ENGINE__"', data).encode("utf-8"))
+    return ctx.asset_url(URL, URL + "worker.js")
+
+
 def produce(ctx: RenderContext) -> None:
-    """Write the calculator page, its scripts, the wheel, the runtime and the service worker."""
+    """Write the calculator page, its scripts, the engine files and the service worker."""
     import scoring  # the real package: the wheel, the form and the browser all use it
     from scoring.rules_version import rules_version_of_folder
 
     out_root = ctx.out.root
     runtime = find_runtime(PROJECT_ROOT / "node_modules")
-    for source in runtime.sources:
-        ctx.copy_file(source, runtime.folder + source.name)
+    engine = write_engine(ctx)
+    worker_url = write_worker(ctx, engine, runtime.lock_info)
 
-    wheel = build_wheel(SCORING_DIR, scoring.__version__)
-    ctx.write_bytes(URL + wheel.filename, wheel.data)
-
-    for name in ("worker.js", "calculator.css"):
-        ctx.copy_file(CALC_STATIC / name, URL + name)
+    ctx.copy_file(CALC_STATIC / "calculator.css", URL + "calculator.css")
     module_urls = copy_page_modules(ctx)
     ctx.copy_file(CALC_STATIC / "sw.js", URL + "sw.js")
-    worker_url = ctx.asset_url(URL, URL + "worker.js")
     # Imported by calculator.js from this URL (with its version), not from a static import.
     plan_url = ctx.asset_url(URL, URL + "plan.js")
     topics = sorted(page.slug for page in ctx.site.pages)
@@ -152,8 +206,7 @@ def produce(ctx: RenderContext) -> None:
         threshold=ctx.rules.threshold(),
         engine={
             "pyodide": relative(URL, runtime.folder),
-            # "+" in a path means a space to some static hosts (S3): always percent-encode.
-            "wheel": quote(wheel.filename),
+            "wheel": quote(relative(URL, engine["wheel"].path)),
             "worker": worker_url,
             "plan_js": plan_url,
             "lock": json.dumps(runtime.lock_info, separators=(",", ":"), sort_keys=True),
@@ -166,9 +219,7 @@ def produce(ctx: RenderContext) -> None:
         # The version of the rules the wheel carries: the page notices when it changes.
         rules_version=rules_version_of_folder(SCORING_DIR / "rules"),
         # What a first visit downloads for the engine, for the page to say plainly.
-        download_mb=round(
-            (sum(source.stat().st_size for source in runtime.sources) + len(wheel.data)) / 1e6
-        ),
+        download_mb=max(1, round(sum(file.size for file in engine.values()) / 1e6)),
     )
 
     page = out_root / output_path(URL)
@@ -180,9 +231,8 @@ def produce(ctx: RenderContext) -> None:
         path, mark, query = _site_path(link)
         if not path.startswith("static/"):  # the site's own files are in the shell already
             ctx.add_engine_file(path + mark + query, _sha256(out_root / path))
-    ctx.add_engine_file(URL + quote(wheel.filename), hashlib.sha256(wheel.data).hexdigest())
-    for source in runtime.sources:
-        ctx.add_engine_file(runtime.folder + source.name, _sha256(source))
+    for file in engine.values():
+        ctx.add_engine_file(quote(file.path), file.sha256)
 
 
 def copy_page_modules(ctx: RenderContext) -> list[str]:

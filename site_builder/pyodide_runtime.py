@@ -6,7 +6,8 @@ files from the npm package pinned in package-lock.json into `dist/pyodide/<versi
 (`find_runtime` says which; the calculator producer copies them).
 
 Only what `loadPyodide()` in a browser actually fetches is copied: the loader module, the
-Emscripten module, the WebAssembly binary and the standard library. Source maps, type
+Emscripten module and the WebAssembly binary. The standard library goes to the browser
+precompiled (`bytecode.py` builds it from `Runtime.stdlib`). Source maps, type
 declarations, the CommonJS loader and the demo consoles stay behind; so does Pyodide's
 120 KB package lock file, because the worker passes `lockFileContents` itself (our wheel is
 the only package). The lock file's `info` block is returned so the worker can do that.
@@ -20,16 +21,19 @@ from pathlib import Path
 
 from .errors import BuildError
 
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+STDLIB = "python_stdlib.zip"
 
 
 @dataclass(frozen=True)
 class Runtime:
-    """The runtime to copy: version, source files and the lock file's `info` block."""
+    """The runtime to copy: version, source files, the lock file's `info` block, and the
+    standard library as Pyodide ships it (sources; the site ships it precompiled)."""
 
     version: str
     sources: tuple[Path, ...]
     lock_info: dict
+    stdlib: Path
 
     @property
     def folder(self) -> str:
@@ -57,9 +61,10 @@ def find_runtime(node_modules: Path) -> Runtime:
         raise _missing(package_dir, "node_modules/pyodide/pyodide-lock.json")
     lock_info = json.loads(lock_path.read_text(encoding="utf-8"))["info"]
     sources = []
-    for name in RUNTIME_FILES:
+    for name in (*RUNTIME_FILES, STDLIB):
         source = package_dir / name
         if not source.is_file():
             raise _missing(package_dir, f"node_modules/pyodide/{name}")
         sources.append(source)
-    return Runtime(version=version, sources=tuple(sources), lock_info=lock_info)
+    return Runtime(version=version, sources=tuple(sources[:-1]), lock_info=lock_info,
+                   stdlib=sources[-1])

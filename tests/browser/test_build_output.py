@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import urllib.parse
+import zipfile
 
 import pytest
 
@@ -42,7 +43,10 @@ def test_service_worker_manifest_lists_real_files_with_their_hashes(built_site):
                    "calculator/calculator.css",
                    *(f"pyodide/{version}/{name}" for name in RUNTIME_FILES)):
         assert paths.get(needed) == "engine", needed
-    assert any(p.startswith("calculator/scoring-") and p.endswith(".whl") for p in paths)
+    assert any(p.startswith("calculator/scoring-") and p.endswith("-cp314-none-any.whl")
+               and paths[p] == "engine" for p in paths)
+    assert any(p.startswith("calculator/python_stdlib-") and p.endswith(".zip")
+               and paths[p] == "engine" for p in paths)
     # The shell every page needs offline: the stylesheet and the site's scripts.
     for needed in ("static/site.css", "static/js/offline.js"):
         assert paths.get(needed) == "shell", needed
@@ -67,6 +71,29 @@ def test_the_retired_calculator_service_worker_unregisters_itself(built_site):
 def test_only_the_runtime_files_the_browser_needs_are_copied(built_site):
     copied = sorted(p.name for p in built_site.glob("pyodide/*/*"))
     assert copied == sorted(RUNTIME_FILES)
+
+
+def test_worker_names_the_engine_files_with_their_sizes(built_site):
+    text = (built_site / "calculator" / "worker.js").read_text(encoding="utf-8")
+    engine = json.loads(re.search(r"^const ENGINE = (\{.*\});$", text, re.M).group(1))
+    folder = built_site / "calculator"
+    files = {
+        "loader": folder / engine["pyodide"] / "pyodide.mjs",
+        "runtime": folder / engine["pyodide"] / "pyodide.asm.mjs",
+        "wasm": folder / engine["pyodide"] / "pyodide.asm.wasm",
+        "stdlib": folder / urllib.parse.unquote(engine["stdlib"]),
+        "wheel": folder / urllib.parse.unquote(engine["wheel"]),
+    }
+    # The sizes drive the page's progress display: they must be the files' real sizes.
+    assert engine["bytes"] == {role: path.stat().st_size for role, path in files.items()}
+    with zipfile.ZipFile(files["stdlib"]) as stdlib:
+        names = set(stdlib.namelist())
+    # The modules the calculator imports are bytecode; the rest keep their source.
+    assert {"json/__init__.pyc", "tomllib/_parser.pyc", "datetime.pyc"} <= names
+    assert "json/__init__.py" not in names and "smtplib.py" in names
+    with zipfile.ZipFile(files["wheel"]) as wheel:
+        names = set(wheel.namelist())
+    assert "scoring/bridge.pyc" in names and not any(n.endswith(".py") for n in names)
 
 
 def test_page_points_at_files_that_exist(built_site):

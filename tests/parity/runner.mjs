@@ -1,8 +1,10 @@
 // Parity runner: load the pinned Pyodide from node_modules, install the site's scoring wheel
 // exactly as the browser worker does, and answer bridge requests.
 //
-//   node runner.mjs <pyodide dir> <wheel file> <requests.json>
+//   node runner.mjs <pyodide dir> <wheel file> <requests.json> [<stdlib zip>]
 //
+// With a stdlib zip (the site's precompiled one), Pyodide loads it instead of its own, as the
+// browser worker does.
 // requests.json holds a JSON array of request *texts*, so both interpreters parse the very
 // same bytes; stdout gets {python, scoring, replies}: Pyodide's Python version, where the
 // package was imported from, and the bridge's reply text for each request (compared byte for
@@ -11,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 
-const [pyodideDir, wheelPath, requestsPath] = process.argv.slice(2);
+const [pyodideDir, wheelPath, requestsPath, stdlibPath] = process.argv.slice(2);
 if (!requestsPath) {
   console.error("usage: node runner.mjs <pyodide dir> <wheel file> <requests.json>");
   process.exit(2);
@@ -23,6 +25,7 @@ const pyodide = await loadPyodide({
   indexURL,
   // The same empty lock file the browser worker uses: no package but ours.
   lockFileContents: JSON.stringify({ info: lock.info, packages: {} }),
+  ...(stdlibPath ? { stdLibURL: path.resolve(stdlibPath) } : {}),
   stdout: (line) => console.error(line),
   stderr: (line) => console.error(line),
 });
@@ -39,4 +42,6 @@ const replies = requests.map((text) => handle(text));
 const python = pyodide.runPython("import sys; sys.version.split()[0]");
 const scoring = pyodide.runPython("import scoring, pathlib; str(pathlib.Path(scoring.__file__).parent)");
 const version = pyodide.runPython("import importlib.metadata as m; m.version('scoring')");
-process.stdout.write(JSON.stringify({ python, scoring, version, replies }));
+// Where the bridge and a standard-library module were loaded from (.pyc when precompiled).
+const files = pyodide.runPython("import scoring.bridge, json; [scoring.bridge.__file__, json.__file__]").toJs();
+process.stdout.write(JSON.stringify({ python, scoring, version, files, replies }));

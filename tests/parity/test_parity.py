@@ -1,12 +1,13 @@
 """Parity: the scoring package inside Pyodide (Node.js + the npm package) answers exactly as
 it does under CPython.
 
-The wheel is the one the site ships (`site_builder.wheel`), installed the way the browser
-worker installs it. Requests: the full scoring case suite (bridge op ``cases``), the planner
-case suite (``plan_cases``), the form and schema, a few hundred generated profiles (valid and
-invalid) scored on a fixed date, plans for some of them from a fixed month (op ``plan``, as
-the calculator asks), and malformed requests. Every reply must be the same text, byte for
-byte.
+The wheel and the standard library are the ones the site ships (`site_builder.wheel`,
+precompiled to Python 3.14 bytecode by `site_builder.bytecode`), installed the way the
+browser worker installs them. Requests: the full scoring case suite (bridge op ``cases``),
+the planner case suite (``plan_cases``), the form and schema, a few hundred generated
+profiles (valid and invalid) scored on a fixed date, plans for some of them from a fixed
+month (op ``plan``, as the calculator asks), and malformed requests. Every reply must be
+the same text, byte for byte.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import pytest
 import scoring
 from scoring.bridge import handle
 from scoring.cases import load_cases, load_plan_cases
+from site_builder.bytecode import precompile
+from site_builder.pyodide_runtime import find_runtime
 from site_builder.wheel import build_wheel
 
 pytestmark = pytest.mark.node
@@ -114,13 +117,18 @@ def pyodide_run(tmp_path_factory):
     assert node, "Node.js is required for the parity test (./dev test installs npm packages)"
     assert (PYODIDE / "pyodide.mjs").is_file(), "node_modules/pyodide is missing: run `npm ci`"
     work = tmp_path_factory.mktemp("parity")
-    wheel = build_wheel(ROOT / "scoring", scoring.__version__)
+    compiled = precompile(find_runtime(ROOT / "node_modules"),
+                          build_wheel(ROOT / "scoring", scoring.__version__))
+    wheel = compiled.wheel
     wheel_path = work / wheel.filename
     wheel_path.write_bytes(wheel.data)
+    stdlib_path = work / compiled.stdlib_filename
+    stdlib_path.write_bytes(compiled.stdlib)
     texts = requests()
     (work / "requests.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     proc = subprocess.run(
-        [node, str(RUNNER), str(PYODIDE), str(wheel_path), str(work / "requests.json")],
+        [node, str(RUNNER), str(PYODIDE), str(wheel_path), str(work / "requests.json"),
+         str(stdlib_path)],
         # Pyodide under Node mounts the working directory as its home, which is first on
         # sys.path: run from an empty folder, or `import scoring` would find the checkout.
         cwd=work, capture_output=True, text=True, timeout=600, check=False,
@@ -134,6 +142,13 @@ def test_runs_inside_pyodide_from_the_wheel(pyodide_run):
     assert run["python"].startswith("3.14"), run["python"]  # Pyodide's CPython, not ours
     assert "site-packages" in run["scoring"], run["scoring"]  # the wheel, not the checkout
     assert run["version"] == run["wheel_version"]
+
+
+def test_runs_the_precompiled_bytecode_the_site_ships(pyodide_run):
+    _texts, run = pyodide_run
+    bridge, json_module = run["files"]
+    assert bridge.endswith("site-packages/scoring/bridge.pyc"), bridge
+    assert json_module.endswith(".zip/json/__init__.pyc"), json_module
 
 
 def _suite_matches(pyodide_run, request: str, key: str, count: int) -> None:

@@ -1,14 +1,35 @@
 // The calculator's engine: a module Web Worker that runs the site's own `scoring` wheel
 // on Pyodide, so the page never freezes and nothing the user types leaves the device.
 //
+// The builder fills in ENGINE (below): where the runtime, the precompiled standard library and
+// the precompiled wheel are (relative to this file), their sizes, and Pyodide's lock `info`.
+// So every download starts the moment this module runs, without waiting for the page.
+//
 // Protocol (plain JSON-compatible objects, see docs/architecture.md):
-//   page → worker  {type: "init", pyodide: URL, wheel: URL, lock: {info…}}   once
+//   page → worker  {type: "init", …}   accepted for compatibility; nothing in it is needed
 //                  {type: "request", id: n, request: {op: "score", …}}
-//   worker → page  {type: "progress", stage: "runtime"|"rules"}
-//                  {type: "ready", ms: {start, boot, install}}
+//   worker → page  {type: "progress", stage: "download"|"start"|"rules",
+//                   received: bytes, expected: bytes}
+//                  {type: "ready", ms: {start, download, boot, install}}
 //                  {type: "response", id: n, text: "{\"ok\": …}", ms: number}  (bridge reply text)
-//                  {type: "failed", message: "…"}
+//                  {type: "failed", message: "…", reason: "http"|"mime"|"network"|"engine"}
 // Requests that arrive before the engine is ready wait in a queue and are answered in order.
+
+const ENGINE = "__ENGINE__";
+
+const t0 = performance.now();
+const here = self.location.href;
+const at = (path) => new URL(path, here).href;
+const FILES = {
+  loader: at(ENGINE.pyodide + "pyodide.mjs"),
+  runtime: at(ENGINE.pyodide + "pyodide.asm.mjs"),
+  wasm: at(ENGINE.pyodide + "pyodide.asm.wasm"),
+  stdlib: at(ENGINE.stdlib),
+  wheel: at(ENGINE.wheel),
+};
+// Contract 4 (docs/architecture.md): engine files this worker fetched from the network go
+// into this cache, so the service worker's install copies them instead of downloading again.
+const PREFETCH_CACHE = "calc-prefetch";
 
 let handle = null; // scoring.bridge.handle once loaded
 const queue = [];
@@ -18,45 +39,130 @@ function post(message) {
   self.postMessage(message);
 }
 
+class EngineError extends Error {
+  constructor(message, reason) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
 function fail(error) {
   if (failed || handle) return;
   failed = true;
-  post({ type: "failed", message: String(error && error.message ? error.message : error) });
+  const message = String(error && error.message ? error.message : error);
+  post({ type: "failed", message, reason: (error && error.reason) || "engine" });
 }
 
-// Pyodide does not always reject when one of its files fails to download (a missing
-// WebAssembly binary leaves loadPyodide() pending forever), so watch the worker's fetches and
-// report the first failure at once instead of showing "loading" for ever.
+// ---- Downloads, with progress ---------------------------------------------------------
+
+let received = 0;
+let lastProgress = 0;
+const expected = Object.values(ENGINE.bytes).reduce((a, b) => a + b, 0);
+let stage = "download";
+const counting = []; // one promise per download: settled once all its bytes are in
+
+function progress(force) {
+  if (handle || failed) return; // the copies for the cache may still be streaming: not news
+  const now = performance.now();
+  if (!force && now - lastProgress < 100) return; // a few messages a second is plenty
+  lastProgress = now;
+  post({ type: "progress", stage, received: Math.min(received, expected), expected });
+}
+
+/** Count a response's bytes as they arrive (on a copy: the original goes to Pyodide as it
+ * came from the network or the cache, which keeps the browser's compiled-WebAssembly cache
+ * usable), and keep the copy in Cache Storage for the service worker when no cache already
+ * holds the file. */
+async function countAndKeep(url, response) {
+  let copy = response.clone();
+  let keep = false;
+  try {
+    keep = typeof caches !== "undefined" && !(await caches.match(url));
+  } catch {
+    keep = false; // Cache Storage unavailable (e.g. a private window that refuses it)
+  }
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      received += chunk.byteLength;
+      progress(false);
+      controller.enqueue(chunk);
+    },
+  });
+  const counted = copy.body.pipeThrough(counter);
+  if (keep) {
+    copy = new Response(counted, { status: response.status, headers: response.headers });
+    try {
+      await (await caches.open(PREFETCH_CACHE)).put(url, copy);
+      return;
+    } catch {
+      return; // Out of quota and the like: the service worker downloads it itself.
+    }
+  }
+  const reader = counted.getReader();
+  while (!(await reader.read()).done);
+}
+
+function download(url, { wasm = false } = {}) {
+  return networkFetch(url, { credentials: "same-origin" }).then(
+    (response) => {
+      if (!response.ok) throw new EngineError(`${url}: HTTP ${response.status}`, "http");
+      const type = (response.headers.get("Content-Type") || "").split(";")[0].trim();
+      if (wasm && type !== "application/wasm") {
+        // Browsers refuse to compile WebAssembly served under any other type (and Pyodide
+        // then waits forever): say so at once.
+        throw new EngineError(`${url}: Content-Type ${type || "(none)"}`, "mime");
+      }
+      counting.push(countAndKeep(url, response).catch(() => {}));
+      return response;
+    },
+    (error) => {
+      throw new EngineError(`${url}: ${error.message || error}`, "network");
+    },
+  );
+}
+
+// Pyodide fetches the WebAssembly binary and the standard library itself; hand it the
+// downloads already under way (each once), and watch anything else it fetches.
 const networkFetch = self.fetch.bind(self);
+const started = new Map();
 self.fetch = async (resource, options) => {
+  const href = new URL(resource instanceof Request ? resource.url : String(resource), here).href;
+  if (started.has(href)) {
+    const response = started.get(href);
+    started.delete(href);
+    return response;
+  }
   try {
     const response = await networkFetch(resource, options);
-    if (!response.ok) fail(`${response.url || resource}: HTTP ${response.status}`);
-    else keepForServiceWorker(response);
+    if (!response.ok) fail(new EngineError(`${response.url || href}: HTTP ${response.status}`, "http"));
     return response;
   } catch (error) {
-    fail(error);
+    fail(new EngineError(`${href}: ${error.message || error}`, "network"));
     throw error;
   }
 };
 
-// Download once (docs/architecture.md, contract 4): a copy of each engine file fetched from
-// the network goes to Cache Storage "calc-prefetch", keyed by its absolute URL, where the
-// site's service worker takes it (checking its SHA-256) instead of downloading it again.
-// A file some cache already holds (the service worker's, on a repeat visit) is not copied.
-const PREFETCH = "calc-prefetch";
-function keepForServiceWorker(response) {
-  const url = response.url;
-  if (!self.caches || !url || new URL(url).origin !== self.location.origin) return;
-  const copy = response.clone();
-  (async () => {
-    if (await self.caches.match(url)) return;
-    await (await self.caches.open(PREFETCH)).put(url, copy);
-  })().catch(() => {}); // no storage (private mode, quota): the service worker downloads it
+function moduleLoaded(name) {
+  received += ENGINE.bytes[name] || 0;
+  progress(false);
 }
 
+// Everything starts now, in parallel: the two JavaScript modules, the WebAssembly binary,
+// the standard library and the wheel. A failure of any of them is reported at once.
+const downloads = {
+  loader: import(FILES.loader).then((m) => (moduleLoaded("loader"), m)),
+  runtime: import(FILES.runtime).then((m) => (moduleLoaded("runtime"), m)),
+  wasm: download(FILES.wasm, { wasm: true }),
+  stdlib: download(FILES.stdlib),
+  wheel: download(FILES.wheel).then((r) => r.arrayBuffer()),
+};
+started.set(FILES.wasm, downloads.wasm);
+started.set(FILES.stdlib, downloads.stdlib);
+for (const promise of Object.values(downloads)) promise.catch(fail);
+progress(true);
+
 function answer({ id, request }) {
-  const started = performance.now();
+  const began = performance.now();
   let text;
   try {
     // The bridge takes and returns JSON text: one plain data boundary between JS and Python.
@@ -67,36 +173,32 @@ function answer({ id, request }) {
     text = JSON.stringify({ ok: false, error: { field: null,
       message_zh: "计算时出现内部错误，请刷新页面重试。", message_en: String(error) } });
   }
-  post({ type: "response", id, text, ms: performance.now() - started });
+  post({ type: "response", id, text, ms: performance.now() - began });
 }
 
-async function start({ pyodide: pyodideURL, wheel: wheelURL, lock }) {
-  const t0 = performance.now();
-  post({ type: "progress", stage: "runtime" });
-  // Fetch the wheel while Pyodide boots: it is small, and waiting for it later would add a
-  // round trip to the time before the first score.
-  const wheelBytes = fetch(wheelURL, { credentials: "same-origin" }).then((r) => {
-    if (!r.ok) throw new Error(`wheel: HTTP ${r.status}`);
-    return r.arrayBuffer();
-  });
-  const { loadPyodide } = await import(new URL("pyodide.mjs", pyodideURL).href);
+async function start() {
+  const { loadPyodide } = await downloads.loader;
+  const createPyodideModule = (await downloads.runtime).default;
   const pyodide = await loadPyodide({
-    indexURL: pyodideURL,
+    indexURL: at(ENGINE.pyodide),
+    stdLibURL: FILES.stdlib,
+    createPyodideModule,
     // Our wheel is the only package, so an empty lock file saves fetching Pyodide's 120 KB one.
-    lockFileContents: JSON.stringify({ info: lock, packages: {} }),
+    lockFileContents: JSON.stringify({ info: ENGINE.lock, packages: {} }),
     // Keep Python's output off the page; it would only ever be debugging noise.
     stdout: () => {},
     stderr: (line) => console.warn(line),
   });
   const t1 = performance.now();
-  post({ type: "progress", stage: "rules" });
+  stage = "rules";
+  progress(true);
   // unpackArchive extracts into the working directory unless told otherwise; a wheel belongs
   // in site-packages, where pip would put it. (Read from sys.path: importing sysconfig, or
   // importlib.metadata for the version, would add a third of a second to every start.)
   const sitePackages = pyodide.runPython(
     "import sys; next(p for p in sys.path if p.endswith('site-packages'))",
   );
-  pyodide.unpackArchive(await wheelBytes, "wheel", { extractDir: sitePackages });
+  pyodide.unpackArchive(await downloads.wheel, "wheel", { extractDir: sitePackages });
   handle = pyodide.pyimport("scoring.bridge").handle;
   const t2 = performance.now();
   // Times from the worker's start: when it began, Pyodide booted, the rules were ready.
@@ -104,11 +206,21 @@ async function start({ pyodide: pyodideURL, wheel: wheelURL, lock }) {
   while (queue.length) answer(queue.shift());
 }
 
+// Once every byte is in, Python starts: say so (the page shows it instead of a byte count).
+Promise.all(Object.values(downloads))
+  .then(() => Promise.all(counting))
+  .then(() => {
+    if (stage === "download") {
+      stage = "start";
+      progress(true);
+    }
+  }, () => {});
+
+start().catch(fail);
+
 self.addEventListener("message", (event) => {
   const message = event.data;
-  if (message.type === "init") {
-    start(message).catch(fail);
-  } else if (message.type === "request") {
+  if (message.type === "request") {
     if (handle) answer(message);
     else queue.push(message);
   }

@@ -1,0 +1,120 @@
+// Precompile the calculator's Python to bytecode with the pinned Pyodide itself (build time).
+//
+//   node precompile.mjs <pyodide dir> <job.json>
+//
+// job.json: {"stdlib_in", "stdlib_out", "wheel_in", "wheel_out": paths, "warmup": [bridge
+// request texts]}. The script boots Pyodide, installs the wheel the way the calculator's
+// worker does and answers the warm-up requests (a score and a plan), so that `sys.modules`
+// then holds every standard-library module the calculator needs. It writes:
+// - stdlib_out: python_stdlib.zip with each of those modules as an unchecked hash-based
+//   `.pyc` (PEP 552: no timestamps) instead of its `.py`; every other member unchanged, so
+//   anything else still imports (compiled on demand, as before);
+// - wheel_out: the wheel's members with every `.py` compiled the same way (the caller
+//   rewrites the wheel's RECORD and tag).
+// Code objects are compiled under the file name the module has inside Pyodide, so
+// tracebacks name the right file. Output zips have sorted members and a fixed date: the same
+// input gives the same bytes. Compiled members are deflated: GitHub Pages does not compress
+// `.zip` responses, so compression inside the zip is what keeps them small on every host.
+//
+// Why Pyodide and not the build machine's CPython: bytecode is specific to the Python minor
+// version (Pyodide 314.x runs Python 3.14), and the build may run on 3.11.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [pyodideDir, jobPath] = process.argv.slice(2);
+if (!jobPath) {
+  console.error("usage: node precompile.mjs <pyodide dir> <job.json>");
+  process.exit(2);
+}
+const job = JSON.parse(readFileSync(jobPath, "utf8"));
+const indexURL = path.resolve(pyodideDir) + path.sep;
+const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
+const lock = JSON.parse(readFileSync(path.join(indexURL, "pyodide-lock.json"), "utf8"));
+const pyodide = await loadPyodide({
+  indexURL,
+  lockFileContents: JSON.stringify({ info: lock.info, packages: {} }),
+  stdLibURL: path.resolve(job.stdlib_in),
+  stdout: (line) => console.error(line),
+  stderr: (line) => console.error(line),
+});
+const sitePackages = pyodide.runPython(
+  "import sys; next(p for p in sys.path if p.endswith('site-packages'))",
+);
+pyodide.unpackArchive(new Uint8Array(readFileSync(job.wheel_in)), "wheel", {
+  extractDir: sitePackages,
+});
+const handle = pyodide.pyimport("scoring.bridge").handle;
+for (const request of job.warmup) {
+  const reply = JSON.parse(handle(request));
+  if (!reply.ok) throw new Error(`warm-up request failed: ${request}: ${JSON.stringify(reply)}`);
+}
+
+const compileZip = pyodide.runPython(`
+import importlib.util
+import io
+import sys
+import zipfile
+from importlib._bootstrap_external import _code_to_hash_pyc
+
+EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def used_modules(prefix):
+    """Members (zip-relative .py names) of the modules imported so far from under prefix."""
+    names = set()
+    for module in list(sys.modules.values()):
+        origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
+        if origin.startswith(prefix) and origin.endswith(".py"):
+            names.add(origin[len(prefix):])
+    return names
+
+
+def compile_zip(data, prefix, only):
+    """Zip bytes in -> zip bytes out; .py members in \`only\` (all if None) become .pyc."""
+    out = io.BytesIO()
+    members = []
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as source:
+        for info in source.infolist():
+            if info.is_dir():
+                continue
+            body = source.read(info)
+            name = info.filename
+            if name.endswith(".py") and (only is None or name in only):
+                code = compile(body, prefix + name, "exec", dont_inherit=True)
+                hashed = importlib.util.source_hash(body)
+                body = bytes(_code_to_hash_pyc(code, hashed, checked=False))
+                name = name[:-3] + ".pyc"
+                kind = zipfile.ZIP_DEFLATED
+            else:
+                kind = info.compress_type
+            members.append((name, body, info.external_attr, kind))
+    with zipfile.ZipFile(out, "w") as target:
+        for name, body, attr, kind in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=EPOCH)
+            info.create_system = 3
+            info.external_attr = attr or (0o100644 << 16)
+            info.compress_type = kind
+            target.writestr(info, body, compresslevel=9)
+    return out.getvalue()
+
+
+def run(stdlib, wheel, site_packages):
+    stdlib_prefix = "/lib/python%d%d.zip/" % sys.version_info[:2]
+    used = used_modules(stdlib_prefix)
+    if not used:
+        raise RuntimeError("no standard-library module imported from " + stdlib_prefix)
+    return (compile_zip(stdlib, stdlib_prefix, used),
+            compile_zip(wheel, site_packages + "/", None))
+
+
+run
+`);
+
+const [stdlib, wheel] = compileZip(
+  new Uint8Array(readFileSync(job.stdlib_in)),
+  new Uint8Array(readFileSync(job.wheel_in)),
+  sitePackages,
+).toJs();
+writeFileSync(job.stdlib_out, stdlib);
+writeFileSync(job.wheel_out, wheel);
