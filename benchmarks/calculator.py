@@ -1,15 +1,28 @@
-"""How fast the calculator is, measured in headless Chromium against the built site.
+"""How fast the calculator starts and answers, measured in headless Chromium against the built
+site, every figure a ratio to a baseline measured in the same run.
 
-Prints, from one run on this machine:
-- bare Pyodide boot: a minimal page that only loads Pyodide (same files, same server), cold
-  (empty cache) and warm (second visit);
-- navigation → first score on the calculator, cold and warm, and the ratio to bare boot
-  (target: within 1.15×);
-- input change → updated total over 50 edits: median and 95th percentile (target: median
-  under 10 ms), from the page's own User Timing marks (`calc-input` → `calc-rendered`);
-- bytes transferred by a catalogue entry page, the home page and an explainer (target: no
-  WebAssembly, under 60 KB) and by the calculator (up to the first score, and the service
-  worker's offline copy on top).
+    python -m benchmarks.calculator [--runs N] [--phone-runs N] [--baseline GIT-REF]
+
+With ``--baseline`` (or the environment variable ``CALC_BENCH_BASELINE``), the site as of
+that git commit is built too and measured alongside, in the same browser, the sites taking
+turns: previous and new figures side by side from one run.
+
+Per site, it prints:
+- bare Pyodide boot (a minimal page that only loads Pyodide from the same server with the
+  same loader options: on the main thread, and in a module worker), cold (fresh browser
+  context) and warm (reload in the same context);
+- navigation → first score on the calculator, cold and warm (warm: the service worker is
+  active), and the ratios to the bare main-thread boot (target ≤ 0.5×, stretch ≤ 0.3×);
+- a phone profile (CDP: 4× CPU slowdown, 20 Mbit/s, 40 ms round trip; the server gzips like
+  GitHub Pages and sends ``Cache-Control: max-age=600``): first and repeat visit against a
+  bare boot in a module worker under the same conditions (CDP's CPU throttling does not reach
+  workers, so worker is compared with worker; targets ≤ 0.5× first, ≤ 0.3× repeat);
+- files requested more than once from the server on a first visit in a fresh context,
+  service-worker install included (target: none);
+- bytes sent by the server up to the first score, by a gzip-on-the-fly host and by a host
+  serving the precompressed files (aim: under 5 MB for the latter);
+- input change → updated total over 50 edits, median and p95 (target: median under 10 ms);
+- bytes of a catalogue entry page, the home page and an explainer (no WebAssembly, < 60 KB).
 
 Timings are medians of several runs; each cold run uses a fresh browser context.
 """
@@ -17,10 +30,16 @@ Timings are medians of several runs; each cold run uses a fresh browser context.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.pyodide_runtime import find_runtime
@@ -28,19 +47,26 @@ from tests.browser.chromium import launch
 from tests.browser.conftest import build_site
 from tests.browser.server import SiteServer
 
-RUNS = 5
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 3
+PHONE_RUNS = 1
 EDITS = 50
-FIRST_SCORE_RATIO_TARGET = 1.15
+FIRST_SCORE_TARGET = 0.5
+FIRST_SCORE_STRETCH = 0.3
+PHONE_FIRST_TARGET = 0.5
+PHONE_REPEAT_TARGET = 0.3
+PRECOMPRESSED_BYTES_AIM = 5_000_000
 UPDATE_MEDIAN_TARGET_MS = 10.0
 PAGE_BYTES_TARGET = 60 * 1024
 PROFILE_FRAGMENT = "age=30&education=bachelor_degree&si_months=36"
 BASE = "/guide/"
+PHONE = {"cpu": 4, "latency_ms": 40, "bits_per_s": 20_000_000}
 
 BARE_HTML = b"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>bare Pyodide boot</title>
 <script type="module" src="bare.js"></script></head><body></body></html>
 """
-# The same loader options as the calculator's worker, on the main thread: nothing but Pyodide.
+# The calculator's loader options, on the main thread: nothing but Pyodide.
 BARE_JS = """import { loadPyodide } from "../../pyodide/%(version)s/pyodide.mjs";
 const lock = %(lock)s;
 await loadPyodide({
@@ -53,20 +79,25 @@ WORKER_HTML = BARE_HTML.replace(b"bare.js", b"bare-worker-page.js")
 WORKER_PAGE_JS = """const worker = new Worker("bare-worker.js", { type: "module" });
 worker.onmessage = () => performance.mark("bare-ready");
 """
-WORKER_JS = """import { loadPyodide } from "../../pyodide/%(version)s/pyodide.mjs";
-const lock = %(lock)s;
-await loadPyodide({
-  indexURL: new URL("../../pyodide/%(version)s/", location.href).href,
-  lockFileContents: JSON.stringify({ info: lock, packages: {} }),
-});
-postMessage("ready");
-"""
+WORKER_JS = BARE_JS.replace('performance.mark("bare-ready");', 'postMessage("ready");')
 
 
-def add_bare_pages(server: SiteServer, dist: Path) -> None:
-    """Serve the bare-boot pages next to the site (benchmark only, never in dist)."""
+@dataclass
+class Site:
+    """One built site under measurement and everything measured on it."""
 
-    runtime = find_runtime(Path(__file__).resolve().parent.parent / "node_modules")
+    name: str
+    dist: Path
+    server: SiteServer | None = None
+    times: dict[str, list[float]] = field(default_factory=lambda: collections.defaultdict(list))
+    engine: list[dict] = field(default_factory=list)
+    results: dict = field(default_factory=dict)
+
+
+def add_bare_pages(server: SiteServer) -> None:
+    """Serve the bare-boot pages (and Pyodide's own standard library, which the site no
+    longer ships) next to the site: benchmark only, never in dist."""
+    runtime = find_runtime(ROOT / "node_modules")
     values = {"version": runtime.version, "lock": json.dumps(runtime.lock_info)}
     js = "text/javascript"
     folder = BASE + "__bench__/"
@@ -76,10 +107,28 @@ def add_bare_pages(server: SiteServer, dist: Path) -> None:
         folder + "worker/": (WORKER_HTML, "text/html"),
         folder + "worker/bare-worker-page.js": (WORKER_PAGE_JS.encode(), js),
         folder + "worker/bare-worker.js": ((WORKER_JS % values).encode(), js),
+        f"{BASE}pyodide/{runtime.version}/python_stdlib.zip": (
+            runtime.stdlib.read_bytes(), "application/zip"),
     })
 
 
-def mark_time(page, name: str, timeout: float = 120.0) -> float:
+def build_baseline(ref: str, out: Path) -> Path:
+    """Build the site as of git `ref` with that commit's own builder (same node_modules)."""
+    tree = out.parent / "baseline-src"
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    (tree / "node_modules").symlink_to(ROOT / "node_modules")
+    subprocess.run(
+        [sys.executable, "-c",
+         "import sys; sys.path.insert(0, '.'); from tests.browser.conftest import build_site; "
+         f"build_site(__import__('pathlib').Path({str(out)!r}), {BASE!r})"],
+        cwd=tree, check=True, env={**os.environ, "PYTHONPATH": str(tree)},
+    )
+    return out
+
+
+def mark_time(page, name: str, timeout: float = 300.0) -> float:
     """Milliseconds from navigation start to the User Timing mark `name` (waits for it)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -92,30 +141,41 @@ def mark_time(page, name: str, timeout: float = 120.0) -> float:
     raise TimeoutError(f"no {name!r} mark within {timeout} s")
 
 
-ENGINE_TIMES: list[dict] = []  # the calculator worker's own boot/install split
+def throttle(context, page, phone: bool) -> None:
+    if not phone:
+        return
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE["cpu"]})
+    cdp.send("Network.enable")
+    rate = PHONE["bits_per_s"] / 8
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": PHONE["latency_ms"],
+        "downloadThroughput": rate, "uploadThroughput": rate,
+    })
 
 
-def visit(context, url: str, mark: str) -> float:
+def visit(context, url: str, mark: str, site: Site | None = None, phone: bool = False) -> float:
     page = context.new_page()
+    throttle(context, page, phone)
     page.goto(url)
     ms = mark_time(page, mark)
     engine = page.evaluate("() => document.getElementById('calculator')?.dataset.engineMs")
-    if engine:
-        ENGINE_TIMES.append(json.loads(engine))
+    if engine and site is not None and not phone:
+        site.engine.append(json.loads(engine))
     page.close()
     return ms
 
 
-def wait_offline_ready(context, url: str) -> None:
+def service_worker_ready(context, url: str) -> None:
     """Open the calculator once and wait for its service worker to be active."""
     page = context.new_page()
     page.goto(url)
     mark_time(page, "calc-first-score")
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         state = page.evaluate(
             "async () => { const r = await navigator.serviceWorker.getRegistration();"
-            " return r && r.active ? r.active.state : null; }"
+            " return r && r.active && !r.installing && !r.waiting ? r.active.state : null; }"
         )
         if state == "activated":
             break
@@ -123,27 +183,20 @@ def wait_offline_ready(context, url: str) -> None:
     page.close()
 
 
-def boot_times(browser, url: str, mark: str, *, service_worker: bool = False):
-    """Cold and warm navigation → `mark` times in a fresh context."""
+def cold_and_warm(browser, site: Site, kind: str, phone: bool = False) -> None:
+    server = site.server
+    url, mark = {
+        "bare": (server.url("__bench__/bare/"), "bare-ready"),
+        "worker": (server.url("__bench__/worker/"), "bare-ready"),
+        "calculator": (server.url("calculator/#" + PROFILE_FRAGMENT), "calc-first-score"),
+    }[kind]
+    prefix = "phone " if phone else ""
     context = browser.new_context()
-    cold = visit(context, url, mark)
-    if service_worker:
-        wait_offline_ready(context, url)
-    warm = visit(context, url, mark)
+    site.times[f"{prefix}{kind} cold"].append(visit(context, url, mark, site, phone))
+    if kind == "calculator":
+        service_worker_ready(context, url)
+    site.times[f"{prefix}{kind} warm"].append(visit(context, url, mark, site, phone))
     context.close()
-    return cold, warm
-
-
-def all_boot_times(browser, pages: dict[str, tuple[str, str, bool]], runs: int):
-    """{name: (cold times, warm times)}, the pages taking turns so that changes in the
-    machine's load during the benchmark affect them all alike."""
-    times = {name: ([], []) for name in pages}
-    for _ in range(runs):
-        for name, (url, mark, service_worker) in pages.items():
-            cold, warm = boot_times(browser, url, mark, service_worker=service_worker)
-            times[name][0].append(cold)
-            times[name][1].append(warm)
-    return times
 
 
 NEXT_UPDATE = """() => {
@@ -165,12 +218,12 @@ def update_latencies(browser, url: str) -> list[float]:
     page = context.new_page()
     page.goto(url)
     mark_time(page, "calc-first-score")
-    field = page.locator('[name="si_months"]')
+    field_ = page.locator('[name="si_months"]')
     for edit in range(EDITS):
         # Wait inside the page for the next measurement (a promise, not polling, which
         # would compete with the page for its main thread).
         page.evaluate(NEXT_UPDATE)
-        field.fill(str(12 + edit * 5))
+        field_.fill(str(12 + edit * 5))
         page.evaluate("() => window.__nextUpdate")
     durations = page.evaluate(
         "() => performance.getEntriesByName('calc-update').map(m => m.duration)"
@@ -179,16 +232,45 @@ def update_latencies(browser, url: str) -> list[float]:
     return durations
 
 
-def transferred(browser, url: str, wait_mark: str | None = None) -> dict:
-    """Bytes (headers + bodies) a fresh visit transfers, split page/worker vs service worker."""
+def first_visit_requests(browser, server: SiteServer, site_dist: Path, host: str) -> dict:
+    """A first visit in a fresh context, service-worker install included: bytes the server
+    sent up to the first score, and the files it was asked for more than once."""
+    server.host = host
+    server.cache_control = "max-age=600"
+    server.requests.clear()
     context = browser.new_context()
-    sizes = {"page": 0, "service_worker": 0, "wasm": 0, "requests": 0}
+    page = context.new_page()
+    url = server.url("calculator/#" + PROFILE_FRAGMENT)
+    page.goto(url)
+    mark_time(page, "calc-first-score")
+    first = list(server.requests)
+    to_first_score = sum(r.sent for r in first)
+    # Chromium offers Brotli over HTTPS only, so on this loopback HTTP server a
+    # precompressed host answers with the .gz copies; count the .br copies' sizes too.
+    brotli = 0
+    for r in first:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(r.path).path)
+        twin = site_dist / (path.removeprefix(BASE) + ".br")
+        brotli += twin.stat().st_size if host == "precompressed" and twin.is_file() else r.sent
+    page.close()
+    service_worker_ready(context, url)
+    context.close()
+    counts = collections.Counter(r.path for r in server.requests if r.method == "GET")
+    # The browser's own check for a new sw.js is not a download of the engine.
+    twice = sorted(p for p, n in counts.items() if n > 1 and not p.endswith("/sw.js"))
+    server.host = None
+    server.cache_control = None
+    return {"bytes": to_first_score, "brotli": brotli, "twice": twice}
+
+
+def page_bytes(browser, url: str) -> dict:
+    """Bytes (headers + bodies) a fresh visit to a content page transfers."""
+    context = browser.new_context()
+    sizes = {"page": 0, "wasm": 0, "requests": 0}
 
     def finished(request) -> None:
         size = request.sizes()
-        total = size["responseBodySize"] + size["responseHeadersSize"]
-        kind = "service_worker" if request.service_worker else "page"
-        sizes[kind] += total
+        sizes["page"] += size["responseBodySize"] + size["responseHeadersSize"]
         sizes["requests"] += 1
         if request.url.split("?")[0].endswith(".wasm"):
             sizes["wasm"] += 1
@@ -196,10 +278,6 @@ def transferred(browser, url: str, wait_mark: str | None = None) -> dict:
     context.on("requestfinished", finished)
     page = context.new_page()
     page.goto(url, wait_until="networkidle")
-    if wait_mark:
-        mark_time(page, wait_mark)
-        time.sleep(3)  # let the service worker's offline copy download
-        page.wait_for_load_state("networkidle")
     context.close()
     return sizes
 
@@ -210,92 +288,169 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def kb(n: int) -> str:
-    return f"{n / 1024:,.1f} KB"
-
-
 def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
+
+
+def measure(browser, sites: list[Site], runs: int, phone_runs: int) -> None:
+    # The sites and pages take turns, so changes in the machine's load affect them alike.
+    for _ in range(runs):
+        for site in sites:
+            for kind in ("bare", "worker", "calculator"):
+                cold_and_warm(browser, site, kind)
+    for _ in range(phone_runs):
+        for site in sites:
+            site.server.host = "gzip"
+            site.server.cache_control = "max-age=600"
+            for kind in ("worker", "calculator"):
+                cold_and_warm(browser, site, kind, phone=True)
+            site.server.host = None
+            site.server.cache_control = None
+    for site in sites:
+        server = site.server
+        calc_url = server.url("calculator/#" + PROFILE_FRAGMENT)
+        site.results["updates"] = update_latencies(browser, calc_url)
+        site.results["gzip"] = first_visit_requests(browser, server, site.dist, "gzip")
+        site.results["precompressed"] = first_visit_requests(
+            browser, server, site.dist, "precompressed")
+        entry = sorted((site.dist / "catalogue").glob("*/*/index.html"))[0]
+        explainer = sorted((site.dist / "policy").glob("*/index.html"))[0]
+        site.results["pages"] = {
+            "catalogue entry page": page_bytes(browser, server.url(
+                entry.parent.relative_to(site.dist).as_posix() + "/")),
+            "home page": page_bytes(browser, server.url("")),
+            "explainer page": page_bytes(browser, server.url(
+                explainer.parent.relative_to(site.dist).as_posix() + "/")),
+        }
+
+
+def report(sites: list[Site], runs: int, phone_runs: int) -> int:
+    med = statistics.median
+    status = 0
+    print(f"runs per figure: {runs} (medians); phone profile: {phone_runs} run(s), "
+          f"{PHONE['cpu']}× CPU, {PHONE['bits_per_s'] / 1e6:.0f} Mbit/s, "
+          f"{PHONE['latency_ms']} ms, gzip on the fly; {EDITS} edits")
+    rows: list[tuple[str, list[str]]] = []
+
+    def row(label: str, values: list[str]) -> None:
+        rows.append((label, values))
+
+    for site in sites:
+        t = {name: med(values) for name, values in site.times.items()}
+        r = site.results
+        site.results["ratios"] = ratios = {
+            "cold": t["calculator cold"] / t["bare cold"],
+            "warm": t["calculator warm"] / t["bare warm"],
+            "phone first": t["phone calculator cold"] / t["phone worker cold"],
+            "phone repeat": t["phone calculator warm"] / t["phone worker warm"],
+        }
+        r["update median"] = med(r["updates"])
+    label_width = 46
+    header = "".join(f"{site.name:>22}" for site in sites)
+    print(f"{'':{label_width}}{header}")
+
+    def line(label: str, fn) -> None:
+        print(f"{label:{label_width}}" + "".join(f"{fn(site):>22}" for site in sites))
+
+    def ms(key: str):
+        return lambda s: f"{statistics.median(s.times[key]):,.0f} ms"
+
+    line("bare boot, main thread, cold", ms("bare cold"))
+    line("bare boot, main thread, warm", ms("bare warm"))
+    line("bare boot, module worker, cold", ms("worker cold"))
+    line("bare boot, module worker, warm", ms("worker warm"))
+    line("calculator → first score, cold", ms("calculator cold"))
+    line("calculator → first score, warm", ms("calculator warm"))
+    line("  ratio to bare main thread, cold", lambda s: f"{s.results['ratios']['cold']:.2f}×")
+    line("  ratio to bare main thread, warm", lambda s: f"{s.results['ratios']['warm']:.2f}×")
+    line("  worker: Pyodide boot (median)",
+         lambda s: f"{med([e['boot'] for e in s.engine]):,.0f} ms" if s.engine else "-")
+    line("  worker: wheel + import (median)",
+         lambda s: f"{med([e['install'] for e in s.engine]):,.0f} ms" if s.engine else "-")
+    line("phone: bare worker, first visit", ms("phone worker cold"))
+    line("phone: bare worker, repeat visit", ms("phone worker warm"))
+    line("phone: calculator, first visit", ms("phone calculator cold"))
+    line("phone: calculator, repeat visit", ms("phone calculator warm"))
+    line("  ratio to bare worker, first visit",
+         lambda s: f"{s.results['ratios']['phone first']:.2f}×")
+    line("  ratio to bare worker, repeat visit",
+         lambda s: f"{s.results['ratios']['phone repeat']:.2f}×")
+    line("bytes to first score, gzip on the fly",
+         lambda s: f"{s.results['gzip']['bytes'] / 1e6:.2f} MB")
+    line("bytes to first score, precompressed (gzip)",
+         lambda s: f"{s.results['precompressed']['bytes'] / 1e6:.2f} MB")
+    line("bytes to first score, precompressed (br)",
+         lambda s: f"{s.results['precompressed']['brotli'] / 1e6:.2f} MB")
+    line("files requested twice (first visit + SW)",
+         lambda s: str(len(s.results["gzip"]["twice"])))
+    line("input → total, median",
+         lambda s: f"{s.results['update median']:.1f} ms")
+    line("input → total, p95",
+         lambda s: f"{percentile(s.results['updates'], 0.95):.1f} ms")
+    for name in ("catalogue entry page", "home page", "explainer page"):
+        line(name, lambda s, n=name: f"{s.results['pages'][n]['page'] / 1024:.1f} KB")
+
+    current = sites[-1]
+    r = current.results
+    ratios = r["ratios"]
+    print(f"\ntargets ({current.name}):")
+    checks = [
+        (f"first score ≤ {FIRST_SCORE_TARGET}× bare boot, cold and warm",
+         max(ratios["cold"], ratios["warm"]) <= FIRST_SCORE_TARGET, True),
+        (f"stretch: ≤ {FIRST_SCORE_STRETCH}×",
+         max(ratios["cold"], ratios["warm"]) <= FIRST_SCORE_STRETCH, False),
+        (f"phone first visit ≤ {PHONE_FIRST_TARGET}× bare worker",
+         ratios["phone first"] <= PHONE_FIRST_TARGET, True),
+        (f"phone repeat visit ≤ {PHONE_REPEAT_TARGET}× bare worker",
+         ratios["phone repeat"] <= PHONE_REPEAT_TARGET, True),
+        ("no file requested twice on a first visit (SW install included): "
+         + (", ".join(r["gzip"]["twice"]) or "none"), not r["gzip"]["twice"], True),
+        (f"precompressed bytes to first score < {PRECOMPRESSED_BYTES_AIM / 1e6:.0f} MB (aim)",
+         r["precompressed"]["brotli"] < PRECOMPRESSED_BYTES_AIM, False),
+        (f"input → total median < {UPDATE_MEDIAN_TARGET_MS:.0f} ms",
+         r["update median"] < UPDATE_MEDIAN_TARGET_MS, True),
+    ]
+    for name, sizes in r["pages"].items():
+        checks.append((f"{name}: no WebAssembly, < 60 KB",
+                       sizes["wasm"] == 0 and sizes["page"] < PAGE_BYTES_TARGET, True))
+    for text, ok, counts in checks:
+        print(f"  {verdict(ok):6} {text}")
+        if counts and not ok:
+            status = 1
+    return status
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.calculator")
     parser.add_argument("--runs", type=int, default=RUNS, help="runs per timing (median)")
+    parser.add_argument("--phone-runs", type=int, default=PHONE_RUNS,
+                        help="runs of the phone profile (each takes a while)")
+    parser.add_argument("--baseline", default=os.environ.get("CALC_BENCH_BASELINE"),
+                        help="git ref of a previous version to measure alongside")
     args = parser.parse_args(argv)
-    runs = args.runs
     from playwright.sync_api import sync_playwright
 
-    status = 0
     with tempfile.TemporaryDirectory() as tmp:
-        dist = build_site(Path(tmp) / "dist", BASE)
-        server = SiteServer(dist=dist, base=BASE)
-        add_bare_pages(server, dist)
-        server.start()
+        sites = []
+        if args.baseline:
+            out = Path(tmp) / "baseline" / "dist"
+            out.parent.mkdir()
+            sites.append(Site(f"before ({args.baseline})", build_baseline(args.baseline, out)))
+        sites.append(Site("now", build_site(Path(tmp) / "dist", BASE)))
+        for site in sites:
+            site.server = SiteServer(dist=site.dist, base=BASE)
+            add_bare_pages(site.server)
+            site.server.start()
         try:
             with sync_playwright() as playwright:
                 browser = launch(playwright)
-                calc_url = server.url("calculator/#" + PROFILE_FRAGMENT)
-                times = all_boot_times(browser, {
-                    "bare": (server.url("__bench__/bare/"), "bare-ready", False),
-                    "worker": (server.url("__bench__/worker/"), "bare-ready", False),
-                    "calculator": (calc_url, "calc-first-score", True),
-                }, runs)
-                bare_cold, bare_warm = times["bare"]
-                worker_cold, worker_warm = times["worker"]
-                calc_cold, calc_warm = times["calculator"]
-                updates = update_latencies(browser, calc_url)
-                entry = sorted((dist / "catalogue").glob("*/*/index.html"))[0]
-                entry_url = server.url(entry.parent.relative_to(dist).as_posix() + "/")
-                explainer = sorted((dist / "policy").glob("*/index.html"))[0]
-                explainer_url = server.url(explainer.parent.relative_to(dist).as_posix() + "/")
-                pages = {
-                    "catalogue entry page": transferred(browser, entry_url),
-                    "home page": transferred(browser, server.url("")),
-                    "explainer page": transferred(browser, explainer_url),
-                }
-                calc_bytes = transferred(browser, calc_url, "calc-first-score")
+                measure(browser, sites, args.runs, args.phone_runs)
                 browser.close()
         finally:
-            server.stop()
-
-    med = statistics.median
-    print(f"runs per figure: {runs} (medians), {EDITS} edits")
-    print(f"bare Pyodide boot, main thread:   cold {med(bare_cold):7.0f} ms   "
-          f"warm {med(bare_warm):7.0f} ms")
-    print(f"bare Pyodide boot, module worker: cold {med(worker_cold):7.0f} ms   "
-          f"warm {med(worker_warm):7.0f} ms")
-    print(f"calculator, navigation → first score: cold {med(calc_cold):7.0f} ms   "
-          f"warm {med(calc_warm):7.0f} ms (service worker cache)")
-    if ENGINE_TIMES:
-        print(f"  of which, inside the worker: Pyodide boot "
-              f"{med([t['boot'] for t in ENGINE_TIMES]):.0f} ms, wheel install and "
-              f"import {med([t['install'] for t in ENGINE_TIMES]):.0f} ms")
-    cold_ratio = med(calc_cold) / med(bare_cold)
-    warm_ratio = med(calc_warm) / med(bare_warm)
-    ok = cold_ratio <= FIRST_SCORE_RATIO_TARGET and warm_ratio <= FIRST_SCORE_RATIO_TARGET
-    status = max(status, 0 if ok else 1)
-    print(f"  ratio to bare boot (main thread): cold {cold_ratio:.2f}×, warm {warm_ratio:.2f}× "
-          f"(target ≤ {FIRST_SCORE_RATIO_TARGET}×: {verdict(ok)})")
-    print(f"  ratio to bare boot in a module worker: "
-          f"cold {med(calc_cold) / med(worker_cold):.2f}×, "
-          f"warm {med(calc_warm) / med(worker_warm):.2f}×")
-    ok = med(updates) < UPDATE_MEDIAN_TARGET_MS
-    status = max(status, 0 if ok else 1)
-    print(f"input → updated total: median {med(updates):.1f} ms, "
-          f"p95 {percentile(updates, 0.95):.1f} ms, max {max(updates):.1f} ms "
-          f"(target median < {UPDATE_MEDIAN_TARGET_MS:.0f} ms: {verdict(ok)})")
-    for name, sizes in pages.items():
-        ok = sizes["wasm"] == 0 and sizes["page"] < PAGE_BYTES_TARGET
-        status = max(status, 0 if ok else 1)
-        print(f"{name}: {kb(sizes['page'])} in {sizes['requests']} requests, "
-              f"{sizes['wasm']} WebAssembly (target < 60 KB, none: {verdict(ok)})")
-    print(f"calculator: {kb(calc_bytes['page'])} to the first score, plus "
-          f"{kb(calc_bytes['service_worker'])} for the offline copy "
-          f"({calc_bytes['requests']} requests)")
-    return status
+            for site in sites:
+                site.server.stop()
+    return report(sites, args.runs, args.phone_runs)
 
 
 if __name__ == "__main__":
-    import sys
-
     sys.exit(main(sys.argv[1:]))

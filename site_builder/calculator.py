@@ -16,6 +16,8 @@
 - `calculator/python_stdlib-<pyodide version>-<sha8>.zip`: Pyodide's standard library with
   the modules the calculator imports precompiled (`bytecode.py`);
 - `pyodide/<version>/…`: the pinned runtime from node_modules (`pyodide_runtime.py`);
+- `.br` and `.gz` copies of those large files, for hosts that serve precompressed files
+  (`precompress.py`);
 - the engine files for the site's service worker (`offline.py`): every file above (and the
   site stylesheet) with its SHA-256, so the calculator works offline once it has run;
 - `calculator/sw.js`: the retired calculator-only service worker, which unregisters itself
@@ -35,6 +37,7 @@ from urllib.parse import quote, urljoin
 
 from .bytecode import precompile
 from .errors import BuildError
+from .precompress import compressed_copies
 from .pyodide_runtime import find_runtime
 from .render import STATIC, Producer, RenderContext
 from .urls import output_path, relative
@@ -158,6 +161,10 @@ def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
     for role, (path, data) in files.items():
         ctx.write_bytes(path, data)
         engine[role] = EngineFile(path, hashlib.sha256(data).hexdigest(), len(data))
+    # For hosts that serve precompressed files (README, Hosting); browsers never ask for them
+    # by name, so they are not in the service worker's manifest.
+    for path, data in compressed_copies(dict(files.values())).items():
+        ctx.write_bytes(path, data)
     return engine
 
 

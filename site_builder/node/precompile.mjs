@@ -35,6 +35,9 @@ const pyodide = await loadPyodide({
   indexURL,
   lockFileContents: JSON.stringify({ info: lock.info, packages: {} }),
   stdLibURL: path.resolve(job.stdlib_in),
+  // Compile without column positions (PEP 657): about 10% smaller bytecode; tracebacks then
+  // name the line without underlining the expression.
+  env: { PYTHONNODEBUGRANGES: "1" },
   stdout: (line) => console.error(line),
   stderr: (line) => console.error(line),
 });

@@ -9,12 +9,19 @@ The server also:
   Workers, so this is what proves the worker runs under the same policy);
 - records every request it answers (`requests`), so tests can check what left the page;
 - can be switched `offline`, answering nothing useful, to prove a visit needs no network;
-- serves extra in-memory files (`extra`), e.g. axe-core for tests, at fixed paths.
+- serves extra in-memory files (`extra`), e.g. axe-core for tests, at fixed paths;
+- can behave like a static host (`host`): ``"gzip"`` compresses on the fly what GitHub
+  Pages compresses (not ``.zip`` or ``.whl``), ``"precompressed"`` serves the build's
+  ``.br`` / ``.gz`` files beside the originals (nginx ``gzip_static``/``brotli_static``);
+  `cache_control` adds a Cache-Control header (GitHub Pages sends ``max-age=600``);
+- records the bytes it sent for each request (`Recorded.sent`, body after compression).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
+import mimetypes
 import posixpath
 import threading
 import urllib.parse
@@ -32,6 +39,9 @@ MIME = {
     ".zip": "application/zip",
     ".json": "application/json",
 }
+# What GitHub Pages compresses on the fly (by type): text, scripts, JSON, WebAssembly.
+GZIP_TYPES = ("text/", "application/javascript", "application/json", "application/wasm",
+              "image/svg+xml", "application/xml")
 
 
 @dataclass
@@ -42,6 +52,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: bytes
+    sent: int = 0  # response body bytes as sent (after any compression)
 
 
 @dataclass
@@ -53,6 +64,8 @@ class SiteServer:
     csp_header: bool = True
     offline: bool = False
     extra: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    host: str | None = None  # None (plain), "gzip" or "precompressed"
+    cache_control: str | None = None
     requests: list[Recorded] = field(default_factory=list)
     origin: str = ""
     _httpd: ThreadingHTTPServer | None = None
@@ -72,6 +85,11 @@ class SiteServer:
         class Handler(SimpleHTTPRequestHandler):
             extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME}
 
+            def guess_type(self, path):
+                suffix = Path(str(path)).suffix
+                return MIME.get(suffix) or mimetypes.guess_type(str(path))[0] or (
+                    "application/octet-stream")
+
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, directory=str(server.dist), **kwargs)
 
@@ -81,9 +99,8 @@ class SiteServer:
             def _record(self) -> bool:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                server.requests.append(
-                    Recorded(self.command, self.path, dict(self.headers.items()), body)
-                )
+                self.recorded = Recorded(self.command, self.path, dict(self.headers.items()), body)
+                server.requests.append(self.recorded)
                 if server.offline:
                     # Like a dropped connection: no status line, nothing cached.
                     self.close_connection = True
@@ -96,13 +113,53 @@ class SiteServer:
                 path = urllib.parse.urlsplit(self.path).path
                 if path in server.extra:
                     data, content_type = server.extra[path]
-                    self.send_response(200)
-                    self.send_header("Content-Type", content_type)
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
+                    self._send(data, content_type)
                     return
+                if server.host is not None:
+                    self._send_like_a_host()
+                    return
+                file = Path(self.translate_path(self.path))
+                if file.is_dir():
+                    file = file / "index.html"
+                if file.is_file():
+                    self.recorded.sent = file.stat().st_size
                 super().do_GET()
+
+            def _send(self, data: bytes, content_type: str, encoding: str | None = None,
+                      status: int = 200) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                if encoding:
+                    self.send_header("Content-Encoding", encoding)
+                self.send_header("Vary", "Accept-Encoding")
+                if server.cache_control:
+                    self.send_header("Cache-Control", server.cache_control)
+                self.end_headers()
+                self.wfile.write(data)
+                self.recorded.sent = len(data)
+
+            def _send_like_a_host(self) -> None:
+                file = Path(self.translate_path(self.path))
+                if self.path.split("?")[0].endswith("/") and file.is_dir():
+                    file = file / "index.html"
+                if not file.is_file():
+                    self._send(b"not found", "text/plain", status=404)
+                    return
+                content_type = self.guess_type(str(file))
+                accepted = self.headers.get("Accept-Encoding", "")
+                if server.host == "precompressed":
+                    for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
+                        twin = file.with_name(file.name + suffix)
+                        if encoding in accepted and twin.is_file():
+                            self._send(twin.read_bytes(), content_type, encoding)
+                            return
+                data = file.read_bytes()
+                if (server.host == "gzip" and "gzip" in accepted
+                        and content_type.startswith(GZIP_TYPES)):
+                    self._send(gzip.compress(data, 6, mtime=0), content_type, "gzip")
+                    return
+                self._send(data, content_type)
 
             def do_HEAD(self):
                 if self._record():

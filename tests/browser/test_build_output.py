@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
+import subprocess
 import urllib.parse
 import zipfile
 
@@ -69,8 +71,26 @@ def test_the_retired_calculator_service_worker_unregisters_itself(built_site):
 
 
 def test_only_the_runtime_files_the_browser_needs_are_copied(built_site):
-    copied = sorted(p.name for p in built_site.glob("pyodide/*/*"))
+    copied = sorted(p.name for p in built_site.glob("pyodide/*/*")
+                    if p.suffix not in (".br", ".gz"))
     assert copied == sorted(RUNTIME_FILES)
+
+
+def test_large_files_have_precompressed_copies_that_decompress_to_them(built_site):
+    wasm = next(built_site.glob("pyodide/*/pyodide.asm.wasm"))
+    original = wasm.read_bytes()
+    gz = wasm.with_name(wasm.name + ".gz").read_bytes()
+    assert gzip.decompress(gz) == original and len(gz) < len(original) * 0.5
+    br = wasm.with_name(wasm.name + ".br")
+    script = ("const z = require('node:zlib'), fs = require('node:fs');"
+              "process.stdout.write(require('node:crypto').createHash('sha256')"
+              ".update(z.brotliDecompressSync(fs.readFileSync(process.argv[1]))).digest('hex'))")
+    digest = subprocess.run(["node", "-e", script, str(br)], capture_output=True, text=True,
+                            check=True).stdout
+    assert digest == hashlib.sha256(original).hexdigest()
+    assert br.stat().st_size < len(gz)
+    # Small files get no copies: not worth a file.
+    assert not list(built_site.glob("calculator/*.js.br"))
 
 
 def test_worker_names_the_engine_files_with_their_sizes(built_site):
