@@ -1,13 +1,19 @@
-"""When the engine cannot start, the page says so plainly and the form keeps working."""
+"""When the engine cannot start, the page says so plainly, offers a retry, and the form keeps
+working; while it loads, the page shows real progress."""
 
 from __future__ import annotations
+
+import json
+import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.calc import READY_TIMEOUT_MS, fragment_params, poll
+from tests.browser.calc import READY_TIMEOUT_MS, fragment_params, poll, wait_for_total
 
 pytestmark = pytest.mark.browser
+
+WATCHDOG_MS = 3000  # the page's data-watchdog-ms in the stall test: seconds, not a minute
 
 
 def test_missing_runtime_is_reported_and_the_form_still_works(context, site):
@@ -17,8 +23,97 @@ def test_missing_runtime_is_reported_and_the_form_still_works(context, site):
     expect(page.locator("#calculator")).to_have_attribute(
         "data-engine", "failed", timeout=READY_TIMEOUT_MS
     )
-    expect(page.locator("#calc-status-text")).to_contain_text("计算引擎未能启动")
+    status = page.locator("#calc-status-text")
+    expect(status).to_contain_text("计算引擎未能启动")
+    expect(status).to_contain_text("服务器没有提供计算引擎所需的文件")
+    expect(status).to_contain_text("HTTP 404")
     expect(page.locator("#calc-progress")).to_be_hidden()
+    expect(page.get_by_role("button", name="重试")).to_be_visible()
     expect(page.locator("#result-note")).to_contain_text("暂时无法计算")
     page.locator('[name="education"]').select_option("master")
     poll(lambda: fragment_params(page) == {"age": "30", "education": "master"})
+
+
+def test_wasm_served_with_the_wrong_type_says_so_at_once(context, site):
+    """A common server misconfiguration: .wasm as application/octet-stream. Browsers refuse to
+    compile it, and Pyodide used to wait for ever; the page must name the fix."""
+    def wrong_type(route):
+        response = route.fetch()
+        route.fulfill(response=response,
+                      headers={**response.headers, "content-type": "application/octet-stream"})
+
+    context.route("**/pyodide.asm.wasm", wrong_type)
+    page = context.new_page()
+    page.goto(site.url("calculator/#age=30"))
+    expect(page.locator("#calculator")).to_have_attribute(
+        "data-engine", "failed", timeout=READY_TIMEOUT_MS
+    )
+    status = page.locator("#calc-status-text")
+    expect(status).to_contain_text("application/wasm")
+    expect(status).to_contain_text("application/octet-stream")
+    expect(page.get_by_role("button", name="重试")).to_be_visible()
+
+
+def with_watchdog(route, milliseconds: int) -> None:
+    """Serve the calculator page with a short watchdog (its data-watchdog-ms)."""
+    response = route.fetch()
+    html = response.text().replace('id="calculator"',
+                                   f'id="calculator" data-watchdog-ms="{milliseconds}"', 1)
+    route.fulfill(response=response, body=html)
+
+
+def test_a_stalled_download_gives_up_plainly_and_retry_recovers(context, site):
+    stalled = []
+    context.route("**/calculator/", lambda route: with_watchdog(route, WATCHDOG_MS))
+    # The WebAssembly request never gets an answer: like a connection that hangs.
+    context.route("**/pyodide.asm.wasm", lambda route: stalled.append(route))
+    page = context.new_page()
+    page.goto(site.url("calculator/#age=30"))
+    root = page.locator("#calculator")
+    # Well within the old behaviour's "still loading after 60 s".
+    expect(root).to_have_attribute("data-engine", "failed", timeout=WATCHDOG_MS + 30_000)
+    status = page.locator("#calc-status-text")
+    expect(status).to_contain_text("没有任何加载进展")
+    expect(status).to_contain_text("请检查网络连接")
+    assert stalled, "the test's stall did not happen"
+
+    # The network is back; the hung connection is gone (the page gave up on it: a real
+    # browser drops it with the worker, the test's interception has to be told).
+    context.unroute("**/pyodide.asm.wasm")
+    for route in stalled:
+        route.abort()
+    # Starting Python takes seconds without a progress message: a generous watchdog again.
+    page.locator("#calculator").evaluate("(root) => { root.dataset.watchdogMs = '120000'; }")
+    page.get_by_role("button", name="重试").click()
+    expect(root).to_have_attribute("data-engine", "ready", timeout=READY_TIMEOUT_MS)
+    expect(page.get_by_role("button", name="重试")).to_be_hidden()
+    wait_for_total(page, {"age": 30})
+
+
+RECORD_STATUS = """
+window.__statuses = [];
+new MutationObserver(() => {
+  const box = document.getElementById("calc-status-text");
+  if (box && window.__statuses.at(-1) !== box.textContent) window.__statuses.push(box.textContent);
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+def test_loading_shows_bytes_received_of_bytes_expected(context, site, built_site):
+    worker = (built_site / "calculator" / "worker.js").read_text(encoding="utf-8")
+    engine = json.loads(re.search(r"^const ENGINE = (\{.*\});$", worker, re.M).group(1))
+    expected_mb = f"{sum(engine['bytes'].values()) / 1e6:.1f}"
+    context.add_init_script(script=RECORD_STATUS)
+    page = context.new_page()
+    page.goto(site.url("calculator/#age=30"))
+    expect(page.locator("#calculator")).to_have_attribute(
+        "data-engine", "ready", timeout=READY_TIMEOUT_MS
+    )
+    statuses = page.evaluate("() => window.__statuses")
+    counts = [re.search(r"已下载 (\d+\.\d) MB，共 (\d+\.\d) MB", s) for s in statuses]
+    counts = [(float(m.group(1)), m.group(2)) for m in counts if m]
+    assert counts, statuses
+    assert {total for _, total in counts} == {expected_mb}
+    received = [r for r, _ in counts]
+    assert received == sorted(received)  # never goes backwards
+    assert any("正在启动计算引擎" in s for s in statuses), "\n".join(statuses)

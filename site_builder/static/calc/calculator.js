@@ -288,4 +288,4 @@ window.addEventListener("hashchange", loadFragment);
 root.dataset.js = "on";
 loadFragment();
 loadPlanView();
-engine.startEngine({ onReady: update, onResponse, onFailed: update });
+engine.startEngine({ onReady: update, onResponse, onFailed: update, onLoading: update });

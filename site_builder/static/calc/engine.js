@@ -5,19 +5,43 @@
 // Everything the user types stays in this tab: the worker computes locally, and the only
 // requests are for the engine's own static files.
 
-import { $ } from "./dom.js";
+import { $, h } from "./dom.js";
 
 const root = document.getElementById("calculator");
 
+const MB = (bytes) => (bytes / 1e6).toFixed(1);
+
 const TEXT = {
   loading: `正在加载计算引擎（首次约需下载 ${root.dataset.downloadMb} MB，之后可离线使用）……`,
-  slow: "仍在加载计算引擎。网络较慢时，首次加载可能需要一两分钟，请稍候。",
-  stage: { runtime: "正在启动 Python 运行环境……", rules: "正在载入计分规则……" },
+  download: (received, expected) => `正在下载计算引擎：已下载 ${MB(received)} MB，共 ${MB(expected)} MB`,
+  estimate: (seconds) =>
+    seconds < 60 ? `，预计还需约 ${Math.max(1, Math.round(seconds))} 秒。` :
+      `，预计还需约 ${Math.round(seconds / 60)} 分钟。`,
+  stage: {
+    start: "下载完成，正在启动计算引擎，通常只需几秒钟……",
+    rules: "正在载入计分规则……",
+  },
   ready: "计算引擎已就绪，修改任何一项，结果都会立即更新。",
-  failed: "计算引擎未能启动：",
-  failedHint: "请刷新页面重试；如仍不行，请换用较新版本的浏览器。表单内容不会丢失，它保存在本页地址中。",
+  failed: "计算引擎未能启动。",
+  stalled: (seconds) => `计算引擎已有 ${seconds} 秒没有任何加载进展，已停止等待。`,
+  reasons: {
+    network: "下载计算引擎的文件时网络中断。请检查网络连接，然后点击“重试”。",
+    http: "服务器没有提供计算引擎所需的文件。请稍后点击“重试”；如仍不行，可能是网站正在更新。",
+    mime: "服务器发送 WebAssembly 文件（.wasm）时使用了错误的类型，浏览器因此拒绝运行。" +
+      "如果您是本站的维护者：请让服务器以 Content-Type: application/wasm 发送 .wasm 文件。",
+    stalled: "可能是网络很慢或连接已中断。请检查网络连接，然后点击“重试”；也可以换一个网络（如从移动数据换到无线网络）再试。",
+    engine: "请点击“重试”；如仍不行，请换用较新版本的浏览器。",
+  },
+  formKept: "表单内容不会丢失，它保存在本页地址中。",
+  detail: "技术信息：",
+  retry: "重试",
   noWorker: "此浏览器不支持本计算器所需的模块化 Web Worker，请换用较新版本的浏览器。",
 };
+// How long loading may go without any sign of progress before the page gives up waiting and
+// says so. Generous: a slow phone on a slow network still reports bytes every fraction of a
+// second, and starting Python after the download takes seconds, not a minute. The page's
+// `data-watchdog-ms` can set another value (tests use a short one).
+const watchdogMs = () => Number(root.dataset.watchdogMs) || 60_000;
 
 let worker = null;
 let ready = false;
@@ -25,7 +49,7 @@ let ready = false;
 // time, so plan requests never pile up in the worker and a new score waits at most for the
 // one plan being computed.
 let inFlight = null;
-let handlers = { onReady() {}, onResponse() {}, onFailed() {} };
+let handlers = { onReady() {}, onResponse() {}, onFailed() {}, onLoading() {} };
 
 /** True once the engine has reported ready. */
 export function isReady() {
@@ -64,35 +88,107 @@ function setStatus(text, state) {
   $("calc-status-text").textContent = text;
   root.dataset.engine = state;
   $("calc-progress").hidden = state !== "loading";
+  showRetry(state === "failed");
 }
 
-function engineFailed(message) {
-  setStatus(`${TEXT.failed}${message}。${TEXT.failedHint}`, "failed");
+let retry = null; // the “重试” button, in the status box only while loading has failed
+function showRetry(show) {
+  if (!retry) {
+    retry = h("button", TEXT.retry, "button calc-retry");
+    retry.type = "button";
+    retry.addEventListener("click", () => {
+      launch();
+      handlers.onLoading();
+    });
+  }
+  if (show) $("calc-status").append(retry);
+  else retry.remove();
+}
+
+/** Say plainly what failed and what to try; the retry button starts a new worker. */
+function engineFailed(reason, message, lead = TEXT.failed) {
+  stopWatchdog();
+  if (worker) worker.terminate();
+  worker = null;
+  const detail = message ? `${TEXT.detail}${message}` : "";
+  setStatus([lead, TEXT.reasons[reason] || TEXT.reasons.engine, TEXT.formKept, detail]
+    .filter(Boolean).join(""), "failed");
   handlers.onFailed();
 }
 
+// ---- Progress and the watchdog -----------------------------------------------------
+
+let watchdog = 0;
+let firstBytes = null; // {at, received}: when bytes first arrived, for the estimate
+
+function stopWatchdog() {
+  clearTimeout(watchdog);
+}
+
+function feedWatchdog() {
+  stopWatchdog();
+  const ms = watchdogMs();
+  watchdog = setTimeout(() => engineFailed("stalled", "", TEXT.stalled(Math.round(ms / 1000))), ms);
+}
+
+function showProgress({ stage, received, expected }) {
+  const bar = $("calc-progress");
+  if (stage === "download" && expected > 0) {
+    bar.max = expected;
+    bar.value = received;
+    let text = TEXT.download(received, expected);
+    const now = performance.now();
+    if (!firstBytes && received > 0) firstBytes = { at: now, received };
+    const seconds = firstBytes ? (now - firstBytes.at) / 1000 : 0;
+    // An estimate only once there is a rate to go by.
+    if (seconds > 1 && received > firstBytes.received) {
+      const rate = (received - firstBytes.received) / seconds;
+      text += TEXT.estimate((expected - received) / rate);
+    } else {
+      text += "……";
+    }
+    setStatus(text, "loading");
+  } else {
+    bar.removeAttribute("value"); // no byte count to show: an indeterminate bar
+    setStatus(TEXT.stage[stage] || TEXT.loading, "loading");
+  }
+}
+
 /** Start the worker. `onReady()` once it can answer, `onResponse(answered, text)` for every
- * reply (`answered` is what `ask` was given), `onFailed()` if it cannot start. */
+ * reply (`answered` is what `ask` was given), `onFailed()` if it cannot start, `onLoading()`
+ * when the user asks to try again. */
 export function startEngine(callbacks) {
   handlers = { ...handlers, ...callbacks };
+  launch();
+}
+
+function launch() {
   if (!("Worker" in window)) {
     setStatus(TEXT.noWorker, "failed");
+    showRetry(false); // nothing a retry can change
     return;
   }
+  ready = false;
+  inFlight = null;
+  firstBytes = null;
   setStatus(TEXT.loading, "loading");
   performance.mark("calc-worker-start");
-  setTimeout(() => {
-    if (root.dataset.engine === "loading") setStatus(TEXT.slow, "loading");
-  }, 20000);
   try {
     worker = new Worker(root.dataset.worker, { type: "module", name: "scoring" });
   } catch {
     setStatus(TEXT.noWorker, "failed");
+    showRetry(false); // nothing a retry can change
     return;
   }
+  feedWatchdog();
+  const current = worker;
   worker.addEventListener("message", ({ data }) => {
-    if (data.type === "progress") setStatus(TEXT.stage[data.stage] || TEXT.loading, "loading");
-    else if (data.type === "ready") {
+    if (worker !== current) return; // a worker given up on (watchdog) may still talk
+    if (data.type === "progress") {
+      feedWatchdog();
+      showProgress(data);
+    } else if (data.type === "ready") {
+      stopWatchdog();
       ready = true;
       performance.mark("calc-engine-ready");
       // The worker's own timings (boot, install): shown by the benchmark, handy when debugging.
@@ -103,17 +199,12 @@ export function startEngine(callbacks) {
       const answered = inFlight;
       inFlight = null;
       handlers.onResponse(answered, data.text);
-    } else if (data.type === "failed") engineFailed(data.message);
+    } else if (data.type === "failed") engineFailed(data.reason, data.message);
   });
   worker.addEventListener("error", (event) => {
     event.preventDefault();
-    engineFailed(event.message || "脚本错误");
+    if (worker === current) engineFailed("engine", event.message || "脚本错误");
   });
-  // Resolve against the page so the site works under any base URL.
-  worker.postMessage({
-    type: "init",
-    pyodide: new URL(root.dataset.pyodide, location.href).href,
-    wheel: new URL(root.dataset.wheel, location.href).href,
-    lock: JSON.parse(root.dataset.lock),
-  });
+  // The worker knows its files from the build; the message only says "start".
+  worker.postMessage({ type: "init" });
 }

@@ -63,6 +63,10 @@ const counting = []; // one promise per download: settled once all its bytes are
 
 function progress(force) {
   if (handle || failed) return; // the copies for the cache may still be streaming: not news
+  if (stage === "download" && received >= expected) {
+    stage = "start"; // every byte is in: Python starts now
+    force = true;
+  }
   const now = performance.now();
   if (!force && now - lastProgress < 100) return; // a few messages a second is plenty
   lastProgress = now;
@@ -72,34 +76,32 @@ function progress(force) {
 /** Count a response's bytes as they arrive (on a copy: the original goes to Pyodide as it
  * came from the network or the cache, which keeps the browser's compiled-WebAssembly cache
  * usable), and keep the copy in Cache Storage for the service worker when no cache already
- * holds the file. */
+ * holds the file. The copy is read as fast as the network delivers, so the count is the
+ * download's real progress. */
 async function countAndKeep(url, response) {
-  let copy = response.clone();
-  let keep = false;
-  try {
-    keep = typeof caches !== "undefined" && !(await caches.match(url));
-  } catch {
-    keep = false; // Cache Storage unavailable (e.g. a private window that refuses it)
-  }
-  const counter = new TransformStream({
-    transform(chunk, controller) {
-      received += chunk.byteLength;
-      progress(false);
-      controller.enqueue(chunk);
-    },
-  });
-  const counted = copy.body.pipeThrough(counter);
-  if (keep) {
-    copy = new Response(counted, { status: response.status, headers: response.headers });
+  const reader = response.clone().body.getReader();
+  const keep = (async () => {
     try {
-      await (await caches.open(PREFETCH_CACHE)).put(url, copy);
-      return;
+      return typeof caches !== "undefined" && !(await caches.match(url));
     } catch {
-      return; // Out of quota and the like: the service worker downloads it itself.
+      return false; // Cache Storage unavailable (e.g. a private window that refuses it)
     }
+  })();
+  const chunks = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    progress(false);
+    chunks.push(value);
   }
-  const reader = counted.getReader();
-  while (!(await reader.read()).done);
+  if (!(await keep)) return;
+  const copy = new Response(new Blob(chunks), { status: response.status, headers: response.headers });
+  try {
+    await (await caches.open(PREFETCH_CACHE)).put(url, copy);
+  } catch {
+    // Out of quota and the like: the service worker downloads the file itself.
+  }
 }
 
 function download(url, { wasm = false } = {}) {
