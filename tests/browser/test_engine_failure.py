@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.calc import READY_TIMEOUT_MS, fragment_params, poll, wait_for_total
+from tests.browser.calc import READY_TIMEOUT_MS, fields, fragment_params, poll, wait_for_total
 
 pytestmark = pytest.mark.browser
 
@@ -117,3 +117,21 @@ def test_loading_shows_bytes_received_of_bytes_expected(context, site, built_sit
     received = [r for r, _ in counts]
     assert received == sorted(received)  # never goes backwards
     assert any("正在启动计算引擎" in s for s in statuses), "\n".join(statuses)
+
+
+def test_answers_out_of_range_are_pointed_out_before_the_engine_loads(context, site):
+    stalled = []
+    context.route("**/pyodide.asm.wasm", lambda route: stalled.append(route))  # never loads
+    page = context.new_page()
+    page.goto(site.url("calculator/#age=30"))
+    age = next(f for f in fields() if f["key"] == "age")
+    page.locator('[name="age"]').fill(str(age["max"] + 1))
+    expect(page.locator("#err-age")).to_have_text(
+        f"请输入 {age['min']} 到 {age['max']} 之间的整数。")
+    expect(page.locator("#calculator")).to_have_attribute("data-state", "invalid")
+    page.locator('[name="age"]').fill(str(age["max"]))
+    expect(page.locator("#err-age")).to_be_hidden()
+    expect(page.locator("#calculator")).to_have_attribute("data-state", "waiting")
+    assert page.locator("#calculator").get_attribute("data-engine") == "loading"
+    for route in stalled:
+        route.abort()

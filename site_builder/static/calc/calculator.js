@@ -11,7 +11,7 @@ import { $, h } from "./dom.js";
 import * as engine from "./engine.js";
 import {
   byName, clearFieldErrors, collect, controls, currentAnswers, describeChange, form,
-  fragmentFromForm, renderSummary, setRaw, showFieldError,
+  fragmentFromForm, rangeProblems, renderSummary, setRaw, showFieldError,
 } from "./form.js";
 import { clearTotal, render, setResultState } from "./result.js";
 import { applyFragment, copyLink, isAnchor, showFragmentMessage, writeFragment } from "./share.js";
@@ -63,10 +63,14 @@ function update() {
     return;
   }
   if (!engine.isReady()) {
-    // The first score is computed as soon as the engine reports ready.
+    // The first score is computed as soon as the engine reports ready; meanwhile, answers
+    // outside a field's range are pointed out at once (the engine says the same later).
     clearFieldErrors();
+    const problems = rangeProblems();
+    for (const [key, message] of problems) showFieldError(key, message);
     const failed = engine.hasFailed();
-    setResultState(failed ? "unavailable" : "waiting", failed ? TEXT.unavailable : TEXT.waiting);
+    if (problems.length) setResultState("invalid", TEXT.fixErrors);
+    else setResultState(failed ? "unavailable" : "waiting", failed ? TEXT.unavailable : TEXT.waiting);
     return;
   }
   if (engine.isBusy()) return; // Coalesce: when the engine answers, the newest state is sent.

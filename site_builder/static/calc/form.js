@@ -9,6 +9,8 @@ export const byName = new Map(controls.map((el) => [el.name, el]));
 
 const TEXT = {
   notNumber: "请输入数字。",
+  range: (min, max, integer) => `请输入 ${min} 到 ${max} 之间的${integer ? "整数" : "数字"}。`,
+  atLeast: (min, integer) => `请输入不小于 ${min} 的${integer ? "整数" : "数字"}。`,
   checked: (label) => `勾选“${label}”`,
   unchecked: (label) => `取消勾选“${label}”`,
   changed: (label, from, to) => `${label}：${from} → ${to}`,
@@ -51,6 +53,23 @@ export function collect() {
     }
   }
   return { profile, missing, local };
+}
+
+/** Answers outside the range or step their field description gives (the control's min, max
+ * and step attributes come from it): `[key, message]` pairs. Data only, no rules: the page
+ * can say this before the engine has loaded. */
+export function rangeProblems() {
+  const problems = [];
+  for (const el of controls) {
+    const type = el.dataset.field;
+    if ((type !== "integer" && type !== "number") || el.value.trim() === "") continue;
+    const { rangeUnderflow, rangeOverflow, stepMismatch } = el.validity;
+    if (!rangeUnderflow && !rangeOverflow && !(type === "integer" && stepMismatch)) continue;
+    const integer = type === "integer";
+    problems.push([el.name, el.max !== "" ? TEXT.range(el.min || 0, el.max, integer)
+      : TEXT.atLeast(el.min || 0, integer)]);
+  }
+  return problems;
 }
 
 /** The fragment for the current form: only answers that differ from the defaults. */
