@@ -39,7 +39,7 @@ from .bytecode import precompile
 from .errors import BuildError
 from .precompress import compressed_copies
 from .pyodide_runtime import find_runtime
-from .render import STATIC, Producer, RenderContext
+from .render import CSP_WASM, STATIC, Producer, RenderContext
 from .urls import output_path, relative
 from .wheel import build_wheel
 
@@ -209,6 +209,7 @@ def produce(ctx: RenderContext) -> None:
         description="按现行规定计算上海市居住证积分：逐项列出得分、依据和注意事项。"
         "计算在您的浏览器中完成，填写的内容不会发送到任何服务器。",
         nav="calculator",
+        csp=CSP_WASM,  # the engine's worker compiles WebAssembly
         groups=form_groups(scoring.field_descriptions()),
         threshold=ctx.rules.threshold(),
         engine={

@@ -43,11 +43,15 @@ from .urls import normalise_base_url, normalise_site_url, output_path, relative
 SITE_NAME = "上海居住证积分指南"
 # A constant with no data in it, so it is written as is: the policy's quotes then read
 # the same in the HTML source as in the header a server would send.
+# Pages that run no WebAssembly get no permission to compile it; only the calculator page
+# (whose worker runs Pyodide) uses CSP_WASM. Servers that send the policy as a header must
+# send CSP_WASM with calculator/worker.js: a worker takes its policy from its own response.
 CSP = Markup(
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
+    "default-src 'self'; script-src 'self'; connect-src 'self'; "
     "img-src 'self' data:; style-src 'self'; worker-src 'self'; base-uri 'self'; "
     "form-action 'none'; object-src 'none'"
 )
+CSP_WASM = Markup(str(CSP).replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';"))
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 

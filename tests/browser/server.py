@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from site_builder.render import CSP
+from site_builder.render import CSP_WASM
 
 MIME = {
     ".wasm": "application/wasm",
@@ -185,7 +185,9 @@ class SiteServer:
 
             def end_headers(self):
                 if server.csp_header:
-                    self.send_header("Content-Security-Policy", CSP)
+                    # The calculator's policy, the widest the site uses: the worker takes
+                    # its policy from this header (pages' meta tags narrow it further).
+                    self.send_header("Content-Security-Policy", CSP_WASM)
                 super().end_headers()
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
