@@ -13,6 +13,7 @@ Per site, it prints:
   context) and warm (reload in the same context);
 - navigation → first score on the calculator, cold and warm (warm: the service worker is
   active), and the ratios to the bare main-thread boot (target ≤ 0.5×, stretch ≤ 0.3×);
+  a third visit of both shows whether the compiled-WebAssembly cache applies;
 - a phone profile (CDP: 4× CPU slowdown, 20 Mbit/s, 40 ms round trip; the server gzips like
   GitHub Pages and sends ``Cache-Control: max-age=600``): first and repeat visit against a
   bare boot in a module worker under the same conditions (CDP's CPU throttling does not reach
@@ -196,6 +197,10 @@ def cold_and_warm(browser, site: Site, kind: str, phone: bool = False) -> None:
     if kind == "calculator":
         service_worker_ready(context, url)
     site.times[f"{prefix}{kind} warm"].append(visit(context, url, mark, site, phone))
+    if not phone:
+        # A third visit: whether the browser's compiled-WebAssembly cache applies only from
+        # then on (it is filled by the visit before, from whichever cache served the file).
+        site.times[f"{kind} third"].append(visit(context, url, mark, site))
     context.close()
 
 
@@ -361,6 +366,8 @@ def report(sites: list[Site], runs: int, phone_runs: int) -> int:
     line("bare boot, module worker, warm", ms("worker warm"))
     line("calculator → first score, cold", ms("calculator cold"))
     line("calculator → first score, warm", ms("calculator warm"))
+    line("bare boot, main thread, third visit", ms("bare third"))
+    line("calculator → first score, third visit", ms("calculator third"))
     line("  ratio to bare main thread, cold", lambda s: f"{s.results['ratios']['cold']:.2f}×")
     line("  ratio to bare main thread, warm", lambda s: f"{s.results['ratios']['warm']:.2f}×")
     line("  worker: Pyodide boot (median)",
