@@ -34,6 +34,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -167,18 +168,40 @@ def visit(context, url: str, mark: str, site: Site | None = None, phone: bool = 
     return ms
 
 
-def service_worker_ready(context, url: str) -> None:
-    """Open the calculator once and wait for its service worker to be active."""
+ENGINE_CACHED = """async (expected) => {
+    for (const name of await caches.keys()) {
+        if (name.includes(" engine ") && (await (await caches.open(name)).keys()).length
+            === expected) return true;
+    }
+    return false;
+}"""
+
+
+def engine_files(dist: Path) -> int | None:
+    """How many engine files the site-wide service worker keeps (None: an older site whose
+    calculator service worker fills its cache at install)."""
+    sw = dist / "sw.js"
+    if not sw.is_file():
+        return None
+    found = re.search(r"^const MANIFEST = (\{.*\});$", sw.read_text(encoding="utf-8"), re.M)
+    return len(json.loads(found.group(1))["engine"]) if found else None
+
+
+def service_worker_ready(context, url: str, dist: Path) -> None:
+    """Open the calculator once and wait until its service worker is active and holds the
+    engine."""
     page = context.new_page()
     page.goto(url)
     mark_time(page, "calc-first-score")
+    expected = engine_files(dist)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         state = page.evaluate(
             "async () => { const r = await navigator.serviceWorker.getRegistration();"
             " return r && r.active && !r.installing && !r.waiting ? r.active.state : null; }"
         )
-        if state == "activated":
+        if state == "activated" and (expected is None
+                                     or page.evaluate(ENGINE_CACHED, expected)):
             break
         time.sleep(0.1)
     page.close()
@@ -195,7 +218,7 @@ def cold_and_warm(browser, site: Site, kind: str, phone: bool = False) -> None:
     context = browser.new_context()
     site.times[f"{prefix}{kind} cold"].append(visit(context, url, mark, site, phone))
     if kind == "calculator":
-        service_worker_ready(context, url)
+        service_worker_ready(context, url, site.dist)
     site.times[f"{prefix}{kind} warm"].append(visit(context, url, mark, site, phone))
     if not phone:
         # A third visit: whether the browser's compiled-WebAssembly cache applies only from
@@ -258,7 +281,7 @@ def first_visit_requests(browser, server: SiteServer, site_dist: Path, host: str
         twin = site_dist / (path.removeprefix(BASE) + ".br")
         brotli += twin.stat().st_size if host == "precompressed" and twin.is_file() else r.sent
     page.close()
-    service_worker_ready(context, url)
+    service_worker_ready(context, url, site_dist)
     context.close()
     counts = collections.Counter(r.path for r in server.requests if r.method == "GET")
     # The browser's own check for a new sw.js is not a download of the engine.
