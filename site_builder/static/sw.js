@@ -184,7 +184,11 @@ self.addEventListener("message", (event) => {
   if (message.type === "cache-engine") {
     event.waitUntil(fillEngine(PREFETCH_PATIENCE_MS).catch(() => {})); // else: next visit
   } else if (message.type === "cache-page" && typeof message.url === "string") {
-    event.waitUntil(savePage(message.url).catch(() => {}));
+    const resources = Array.isArray(message.resources) ? message.resources : [];
+    event.waitUntil(Promise.all([
+      savePage(message.url).catch(() => {}),
+      ...resources.map((url) => saveData(url).catch(() => {})),
+    ]));
   }
 });
 
@@ -211,6 +215,16 @@ async function savePage(url) {
   const response = (await httpCached(key)) ||
     (await fetch(key, { cache: "force-cache", credentials: "same-origin" }));
   if (response.ok && isHTML(response)) await keep(key, response);
+}
+
+/** Save a JSON file such a page fetched (the search index), keyed with its query. */
+async function saveData(url) {
+  const parsed = new URL(url);
+  if (typeof url !== "string" || !inScope(parsed) || !parsed.pathname.endsWith(".json")) return;
+  parsed.hash = "";
+  const response = (await httpCached(parsed.href)) ||
+    (await fetch(parsed.href, { cache: "force-cache", credentials: "same-origin" }));
+  if (response.ok) await keep(parsed.href, response);
 }
 
 function isHTML(response) {

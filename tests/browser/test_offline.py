@@ -112,6 +112,34 @@ def test_an_entry_page_opened_once_reads_offline_with_a_notice(context, site):
         site.offline = False
 
 
+def test_the_home_page_search_works_offline_after_one_visit(context, site):
+    from tests.browser.test_search import result_names, search
+
+    page = context.new_page()
+    page.goto(site.url(""))
+    search(page, "kj")
+    expected = result_names(page)[0]
+    index = page.evaluate(
+        "() => new URL(document.getElementById('search').dataset.index, location.href).href"
+    )
+    wait_until_offline_ready(page)
+    # The index was fetched before the service worker was in charge: saved all the same.
+    poll(lambda: page.evaluate("async (url) => !!(await caches.match(url))", index), timeout=30)
+
+    site.offline = True
+    context.set_offline(True)
+    try:
+        again = context.new_page()
+        again.goto(site.url(""))
+        expect(again.locator('[data-notice="offline"]')).to_be_visible()
+        search(again, "kj")
+        assert result_names(again)[0] == expected
+        expect(again.locator("#search-results a").filter(has_text=expected).first).to_be_visible()
+    finally:
+        context.set_offline(False)
+        site.offline = False
+
+
 def test_a_first_visit_downloads_no_file_twice(browser, site):
     # A fresh context is like a private window: nothing cached, an in-memory HTTP cache.
     context = browser.new_context(locale="zh-CN")

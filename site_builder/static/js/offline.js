@@ -64,6 +64,15 @@ if (rulesVersion && !offline && store) {
 // Whether this page came through the service worker (which then saved it already).
 const controlledAtLoad = "serviceWorker" in navigator && !!navigator.serviceWorker.controller;
 
+/** This site's JSON files the page has loaded so far. */
+function fetchedData() {
+  return performance.getEntriesByType("resource")
+    .map((entry) => new URL(entry.name))
+    .filter((url) => url.origin === root.origin && url.pathname.startsWith(root.pathname) &&
+      url.pathname.endsWith(".json"))
+    .map((url) => url.href);
+}
+
 async function register() {
   const registration = await navigator.serviceWorker.register(new URL("sw.js", root), {
     scope: root.pathname,
@@ -77,8 +86,13 @@ async function register() {
   if (!worker) return;
   // A page opened before the service worker was in charge (a first visit) is not saved yet.
   if (!controlledAtLoad && !offline) {
-    // Without the fragment: on the calculator it holds the visitor's answers.
-    worker.postMessage({ type: "cache-page", url: location.href.split("#")[0] });
+    worker.postMessage({
+      type: "cache-page",
+      // Without the fragment: on the calculator it holds the visitor's answers.
+      url: location.href.split("#")[0],
+      // The data the page fetched (the search index), to read it offline too.
+      resources: fetchedData(),
+    });
   }
   // On the calculator: once its engine runs, keep the engine's files for offline use (the
   // service worker copies what was just downloaded rather than downloading it again).
