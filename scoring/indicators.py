@@ -207,7 +207,7 @@ def shortage_major(ctx: Context) -> Outcome:
         levels = "、".join(ctx.option_labels["education"][lv] for lv in v["education_levels"])
         ctx.notes.condition(
             "shortage-major-level",
-            f"本站解读：据唯一找到的资料，紧缺急需专业只有{levels}层次，请先向受理机构确认。",
+            f"本站解读：据本站找到的唯一资料，紧缺急需专业只限{levels}层次，请先向受理机构确认。",
         )
     return v["points"], f"所学专业属于紧缺急需专业且岗位一致：积 {v['points']} 分"
 
