@@ -49,6 +49,40 @@ def _missing(package_dir: Path, what: str) -> BuildError:
     )
 
 
+def check_against_lock(node_modules: Path, version: str) -> None:
+    """Refuse a node_modules/pyodide that is not the one package-lock.json pins.
+
+    npm records what it installed in node_modules/.package-lock.json; its version and
+    integrity (the tarball's SHA-512) must equal package-lock.json's, and so must the
+    version in the installed package.json. Skipped when there is no package-lock.json
+    beside node_modules (a runtime supplied some other way).
+    """
+    lock_path = node_modules.parent / "package-lock.json"
+    if not lock_path.is_file():
+        return
+    key = "node_modules/pyodide"
+    try:
+        pinned = json.loads(lock_path.read_text(encoding="utf-8"))["packages"][key]
+        installed_lock = node_modules / ".package-lock.json"
+        installed = json.loads(installed_lock.read_text(encoding="utf-8"))["packages"][key]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise BuildError(
+            f"cannot compare node_modules/pyodide with package-lock.json ({err!r}); "
+            "run `npm ci` in the project root", file=str(node_modules / "pyodide"),
+        ) from None
+    for what, have, want in (
+        ("version", version, pinned.get("version")),
+        ("installed version", installed.get("version"), pinned.get("version")),
+        ("integrity", installed.get("integrity"), pinned.get("integrity")),
+    ):
+        if have != want:
+            raise BuildError(
+                f"node_modules/pyodide does not match package-lock.json: {what} {have!r}, "
+                f"pinned {want!r}. Run `npm ci` in the project root.",
+                file=str(node_modules / "pyodide"),
+            )
+
+
 def find_runtime(node_modules: Path) -> Runtime:
     """Locate the pinned runtime's files under `node_modules`, or explain how to get them."""
     package_dir = node_modules / "pyodide"
@@ -56,6 +90,7 @@ def find_runtime(node_modules: Path) -> Runtime:
     if not package_json.is_file():
         raise _missing(package_dir, "node_modules/pyodide")
     version = json.loads(package_json.read_text(encoding="utf-8"))["version"]
+    check_against_lock(node_modules, version)
     lock_path = package_dir / "pyodide-lock.json"
     if not lock_path.is_file():
         raise _missing(package_dir, "node_modules/pyodide/pyodide-lock.json")
