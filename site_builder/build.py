@@ -17,7 +17,7 @@ from . import offline, pages, sitemap
 from .errors import BuildError
 from .load import load_site
 from .model import Site
-from .output import OutputTree, new_build_folder, replace_folder
+from .output import OutputTree, check_output_folder, new_build_folder, replace_folder
 from .render import STATIC, BuildOptions, Producer, RenderContext
 from .rules import Rules, ScoringRules
 
@@ -56,9 +56,11 @@ def build(
     """Build the site from `root` (holding catalogue/ and content/) into `out`.
 
     `rules` defaults to the `scoring` package's rules in force on `options.on`; `producers` to
-    `default_producers()`. Raises `BuildError` for any problem in the input.
+    `default_producers()`. Raises `BuildError` for any problem in the input, and for an `out`
+    the build may not replace (`output.check_output_folder`), before anything is written.
     """
     started = time.perf_counter()
+    check_output_folder(out, root)
     options = options or BuildOptions()
     rules = rules or ScoringRules(options.on)
     producers = default_producers() if producers is None else list(producers)
@@ -67,6 +69,7 @@ def build(
     folder = new_build_folder(out)
     try:
         ctx = render_site(site, rules, options, OutputTree(folder), producers)
+        check_output_folder(out, root)  # again: it may have changed while we rendered
         replace_folder(folder, out)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from .build import build
 from .errors import BuildError
+from .output import check_output_folder
 from .render import BuildOptions
 
 MIME_TYPES = {
@@ -126,7 +127,11 @@ class Watcher:
 
 
 def serve(root: Path, out: Path, options: BuildOptions, *, host: str, port: int) -> int:
-    """Build, then serve `out` until interrupted, rebuilding when sources change."""
+    """Build, then serve `out` until interrupted, rebuilding when sources change.
+
+    Raises `BuildError` before doing anything if the build may not replace `out`.
+    """
+    check_output_folder(out, root)
 
     def rebuild() -> None:
         try:
