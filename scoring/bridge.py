@@ -4,7 +4,10 @@ Requests: {"op": "score", "profile": {...}, "date": "YYYY-MM-DD"?}, {"op": "fiel
 {"op": "schema"}, {"op": "plan", "profile": {...}, "start": "YYYY-MM"?}, and for parity
 {"op": "cases"} and {"op": "plan_cases"}.
 Replies: {"ok": true, ...} or {"ok": false, "error": {"field", "message_zh", "message_en"}}.
-Bad input never raises here: it becomes an error reply.
+Bad input never raises here: it becomes an error reply. The request is read by
+`jsoninput.loads`, the same strict reader as the command line's (depth, size, duplicate keys,
+long integers); any exception that still escapes the engine becomes an "internal error" reply
+rather than an exception in JavaScript.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import jsoninput
 from .errors import ScoringError
 
 
@@ -48,15 +52,14 @@ def _dispatch(request: dict) -> dict:
 def handle(request_json: str) -> str:
     """Answer one JSON request with one JSON reply."""
     try:
-        request: Any = json.loads(request_json)
-    except (TypeError, ValueError):
-        reply = _request_error("请求不是有效的 JSON", "the request is not valid JSON")
-    else:
+        request: Any = jsoninput.loads(request_json)
         if not isinstance(request, dict):
             reply = _request_error("请求应为 JSON 对象", "the request must be a JSON object")
         else:
-            try:
-                reply = _dispatch(request)
-            except ScoringError as error:
-                reply = {"ok": False, "error": error.to_dict()}
+            reply = _dispatch(request)
+    except ScoringError as error:
+        reply = {"ok": False, "error": error.to_dict()}
+    except Exception as error:  # the contract: never raise into JavaScript
+        name = type(error).__name__
+        reply = _request_error(f"内部错误（{name}），请刷新页面后重试", f"internal error: {name}")
     return json.dumps(reply, ensure_ascii=False, sort_keys=True)

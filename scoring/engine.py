@@ -10,9 +10,16 @@ from .parameters import rules
 from .profile import validate
 from .result import Line, Result, Warning
 
+# The last date a person may ask for (a YYYY-MM-DD or YYYY-MM text, as the command line and
+# the bridge receive): no rule is known for later dates, and the planner, which projects ten
+# years past its start, must stay inside Python's calendar (years up to 9999). Date objects
+# from Python code, such as the planner's own projections, are not limited.
+LAST_DATE = dt.date(2100, 12, 31)
+
 
 def parse_date(on: dt.date | str | None) -> dt.date:
-    """Accept a date, an ISO date string (YYYY-MM-DD or YYYY-MM), or None for today."""
+    """Accept a date, an ISO date string (YYYY-MM-DD or YYYY-MM), or None for today; a text
+    date after `LAST_DATE` is an `EditionError`."""
     if on is None:
         return dt.date.today()
     if isinstance(on, dt.datetime):
@@ -21,18 +28,31 @@ def parse_date(on: dt.date | str | None) -> dt.date:
         return on
     if isinstance(on, str):
         text = on.strip()
+        parsed = None
         try:
             if len(text) == 7:
-                return dt.date.fromisoformat(text + "-01")
-            if len(text) == 10:
-                return dt.date.fromisoformat(text)
+                parsed = dt.date.fromisoformat(text + "-01")
+            elif len(text) == 10:
+                parsed = dt.date.fromisoformat(text)
         except ValueError:
             pass
+        if parsed is not None:
+            return _not_after(parsed)
     raise EditionError(
         "date",
         f"日期应写作 YYYY-MM-DD 或 YYYY-MM，收到 {str(on)[:40]!r}",
         f"the date must be YYYY-MM-DD or YYYY-MM, got {str(on)[:40]!r}",
     )
+
+
+def _not_after(date: dt.date) -> dt.date:
+    if date > LAST_DATE:
+        raise EditionError(
+            "date",
+            f"本站只计算 {LAST_DATE.year} 年底以前的日期，收到 {date.isoformat()}",
+            f"dates after {LAST_DATE.isoformat()} are not supported, got {date.isoformat()}",
+        )
+    return date
 
 
 def score(profile: dict, on: dt.date | str | None = None) -> Result:

@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from .errors import ProfileError
+from .jsoninput import printable
 from .parameters import rules
 
 # Nobody starts insured work before the legal working age, so no count of months or years
@@ -97,7 +98,7 @@ def validate(profile: Any) -> dict:
         if key not in fields:
             allowed = ", ".join(fields)
             raise ProfileError(
-                str(key)[:40],
+                printable(key),
                 f"未知字段“{_shown(key)}”；可用字段：{allowed}",
                 f"unknown field {_shown(key)}; allowed fields: {allowed}",
             )

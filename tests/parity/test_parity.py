@@ -108,7 +108,21 @@ def requests() -> list[str]:
     bodies += [{"op": "score", "profile": {"age": 30}, "date": "1999-01-01"},
                {"op": "plan", "profile": {"age": 30}, "start": "1999-01"}, {"op": "nope"}, []]
     texts = [json.dumps(body, ensure_ascii=False) for body in bodies]
-    return [CASES, PLAN_CASES, *texts, "not json", ""]
+    return [CASES, PLAN_CASES, *texts, "not json", "", *HOSTILE]
+
+
+# Hostile requests (issue 10 #5): Pyodide must refuse them as CPython does, without a fatal
+# error (deep nesting used to overflow the WebAssembly stack).
+HOSTILE = [
+    '{"op": "score", "profile": ' + "[" * 50_000 + "]" * 50_000 + "}",
+    '{"op": "score", "profile": ' + '{"a": ' * 5_000 + "1" + "}" * 5_000 + "}",
+    '{"op": "score", "profile": {"age": 1' + "0" * 5_000 + "}}",
+    '{"op": "score", "profile": {"age": 99, "age": 30}}',
+    '{"op": "plan", "profile": {"age": 30}, "start": "9990-01"}',
+    '{"op": "plan", "profile": {"age": 30}, "start": "10000-01"}',
+    '{"op": "score", "profile": {"age": 30, "\u001b[2Jx\u202e": 1}}',
+    '{"op": "score", "profile": {"age": NaN}}',
+]
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +204,10 @@ def test_every_reply_matches_cpython_exactly(pyodide_run):
                 "cpython", "pyodide", lineterm="",
             ))
             pytest.fail(f"reply differs for request {text[:200]}:\n{diff}")
+
+
+def test_hostile_requests_are_refused_inside_pyodide(pyodide_run):
+    texts, run = pyodide_run
+    for text in HOSTILE:
+        reply = json.loads(run["replies"][texts.index(text)])
+        assert reply["ok"] is False and reply["error"]["message_en"], text[:80]
