@@ -30,4 +30,27 @@ class EditionError(ScoringError):
 
 
 class RulesError(Exception):
-    """The rule data shipped with the package is inconsistent: a bug, never user input."""
+    """The rule data shipped with the package is inconsistent: a bug, never user input.
+
+    `file` (e.g. ``scoring/rules/fields.toml``), `entry` (e.g. ``fields[3] (key "age")``) and
+    `field` (e.g. ``max``) say where, when known; the site build shows all three.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        entry: str | None = None,
+        field: str | None = None,
+    ):
+        self.message = message
+        self.file = file
+        self.entry = entry
+        self.field = field
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [self.file, self.entry, f'field "{self.field}"' if self.field else None]
+        shown = ": ".join(part for part in where if part)
+        return f"{shown}: {self.message}" if shown else self.message

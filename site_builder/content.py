@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import BuildError, display_path
 from .fields import SLUG_RE, Fields
 from .model import ContentPage, Shortcode, Source
+from .sources import read_source
 
 FRONT_MATTER_FENCE = "+++"
 PAGE_REQUIRED = ("title", "summary", "reviewed", "order")
@@ -37,7 +38,8 @@ def load_pages(
     if not folder.is_dir():
         raise BuildError("content folder not found", file=display_path(folder, root))
     pages = [
-        parse_page(path.read_bytes(), path.stem, display_path(path, root), indicator_ids)
+        parse_page(read_source(path, display_path(path, root)), path.stem,
+                   display_path(path, root), indicator_ids)
         for path in sorted(folder.glob("*.md"))
     ]
     return tuple(sorted(pages, key=lambda p: (p.order, p.slug)))

@@ -18,6 +18,7 @@ from .errors import BuildError, display_path
 from .fields import SLUG_RE, Fields
 from .model import Catalogue, Entry, Note, Site
 from .rules import Rules
+from .sources import read_source
 
 CATALOGUE_REQUIRED = (
     "id", "title", "short_title", "edition", "used_for", "points", "title_levels", "source",
@@ -51,9 +52,9 @@ def load_site(root: Path, rules: Rules) -> Site:
 
 def read_toml(path: Path, shown: str) -> dict[str, Any]:
     """Parse one TOML file; a syntax error names the file, line and column."""
+    data = read_source(path, shown)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise BuildError(f"not valid TOML: {err}", file=shown) from None
     except UnicodeDecodeError as err:

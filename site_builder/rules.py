@@ -13,6 +13,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .errors import BuildError
+
 
 @dataclass(frozen=True)
 class LineOutcome:
@@ -63,14 +65,61 @@ BASE_PROFILE = {"age": 30}
 
 
 class ScoringRules:
-    """The real rules, as in force on `on` (default: today)."""
+    """The real rules, as in force on `on` (default: today).
+
+    Each instance (one per build) reads the rule files afresh — the package keeps them for
+    the whole process otherwise, so a long-running dev server would show stale figures —
+    and checks them before anything is rendered or packed into the calculator's wheel: the
+    loader's checks (`scoring.ruledata`), then every indicator's table, the standard score
+    and every title level on the build date. Any problem is a `BuildError` naming the rule
+    file, the entry and the key or what went wrong.
+    """
 
     def __init__(self, on: datetime.date | None = None) -> None:
         import scoring  # imported here so the builder's other parts load without it
+        from scoring import parameters
 
         self._scoring = scoring
         self._on = on
         self._worth: dict[str, TitleWorth] = {}
+        parameters.rules.cache_clear()
+        version = getattr(scoring, "rules_version", None)
+        if hasattr(version, "cache_clear"):
+            version.cache_clear()
+        try:
+            parameters.rules()
+        except scoring.RulesError as error:
+            raise BuildError(error.message, file=error.file, entry=error.entry,
+                             field=error.field) from None
+        self._check_every_indicator()
+
+    def _check_every_indicator(self) -> None:
+        """Apply each indicator's values once, so broken values stop the build here."""
+        file = "scoring/rules/indicators.toml"
+        checks: list[tuple[str, Any]] = [
+            (f"[{indicator_id}]", lambda i=indicator_id: self.indicator_table(i))
+            for indicator_id in self.indicator_ids()
+        ]
+        checks.append(("[standard]", self.threshold))
+        checks += [("[title]", lambda v=value: self.title_worth(v))
+                   for value in self.title_options()]
+        for entry, check in checks:
+            try:
+                check()
+            except self._scoring.ScoringError as error:
+                raise BuildError(str(error), file=file, entry=entry) from None
+            except self._scoring.RulesError as error:
+                raise BuildError(error.message, file=error.file or file,
+                                 entry=error.entry or entry, field=error.field) from None
+            except (KeyError, IndexError, TypeError, ValueError, AttributeError,
+                    StopIteration, ArithmeticError) as error:
+                what = (f"missing key {error}" if isinstance(error, KeyError)
+                        else f"{type(error).__name__}: {error}")
+                raise BuildError(
+                    f"the values in force on {self._on or 'the build date'} cannot be applied "
+                    f"({what}); check this indicator's values against its kind", file=file,
+                    entry=entry,
+                ) from None
 
     def edition(self) -> dict[str, str]:
         return self._scoring.edition_on(self._on)
@@ -79,7 +128,7 @@ class ScoringRules:
         return self._scoring.score(BASE_PROFILE, on=self._on).to_dict()["threshold"]
 
     def indicator_ids(self) -> tuple[str, ...]:
-        return tuple(self._scoring.INDICATOR_IDS)
+        return tuple(self._scoring.rules().indicators)
 
     def indicator_table(self, indicator_id: str) -> dict[str, Any]:
         return self._scoring.indicator_table(indicator_id, on=self._on)
