@@ -7,6 +7,7 @@ deletes the half-built folder. Either way the previous output stays as it was.
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import time
 from collections.abc import Iterable
@@ -64,7 +65,7 @@ def build(
     options = options or BuildOptions()
     rules = rules or ScoringRules(options.on)
     producers = default_producers() if producers is None else list(producers)
-    site = load_site(root, rules)
+    site = load_site(root, rules, options.on or datetime.date.today())
 
     folder = new_build_folder(out)
     try:

@@ -9,6 +9,7 @@ arguments and unknown indicator ids stop the build with the file and line.
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from collections.abc import Collection
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from .errors import BuildError, display_path
 from .fields import SLUG_RE, Fields
+from .html_policy import link_problem
+from .markdown_html import markdown_problems
 from .model import ContentPage, Shortcode, Source
 from .sources import read_source
 
@@ -32,21 +35,26 @@ CODE_FENCE_RE = re.compile(r"^\s*(```|~~~)")
 
 
 def load_pages(
-    folder: Path, root: Path, indicator_ids: Collection[str]
+    folder: Path, root: Path, indicator_ids: Collection[str],
+    build_date: datetime.date | None = None,
 ) -> tuple[ContentPage, ...]:
-    """Every `<slug>.md` in `folder`, in display order (front matter `order`, then slug)."""
+    """Every `<slug>.md` in `folder`, in display order (front matter `order`, then slug).
+
+    A front-matter `reviewed` date after `build_date` stops the build.
+    """
     if not folder.is_dir():
         raise BuildError("content folder not found", file=display_path(folder, root))
     pages = [
         parse_page(read_source(path, display_path(path, root)), path.stem,
-                   display_path(path, root), indicator_ids)
+                   display_path(path, root), indicator_ids, build_date)
         for path in sorted(folder.glob("*.md"))
     ]
     return tuple(sorted(pages, key=lambda p: (p.order, p.slug)))
 
 
 def parse_page(
-    raw: bytes, slug: str, shown: str, indicator_ids: Collection[str]
+    raw: bytes, slug: str, shown: str, indicator_ids: Collection[str],
+    build_date: datetime.date | None = None,
 ) -> ContentPage:
     """Parse one explainer file (`shown` is its path for messages)."""
     if not SLUG_RE.match(slug):
@@ -77,18 +85,41 @@ def parse_page(
         sources.append(Source(title=source.text("title"), url=source.text("url"),
                               note=source.text("note")))
 
+    for index, table in enumerate(meta.tables("sources")):
+        url = table.get("url") if isinstance(table, dict) else None
+        why = link_problem(url) if isinstance(url, str) else None
+        if why:
+            raise BuildError(why, file=shown, field=f"front matter.sources[{index}].url")
+    reviewed = meta.date("reviewed")
+    if build_date is not None and reviewed is not None and reviewed > build_date:
+        raise BuildError(
+            f"{reviewed.isoformat()} is after the build date {build_date.isoformat()}: "
+            "a page cannot have been reviewed in the future",
+            file=shown, field="front matter.reviewed",
+        )
     body, shortcodes = _extract_shortcodes(lines[close + 1:], close + 2, shown, indicator_ids)
+    _check_markdown(body, lines, close + 1, shown)
     return ContentPage(
         slug=slug,
         title=meta.text("title"),
         summary=meta.text("summary"),
-        reviewed=meta.date("reviewed"),
+        reviewed=reviewed,
         order=meta.integer("order"),
         sources=tuple(sources),
         body=body,
         shortcodes=shortcodes,
         file=shown,
     )
+
+
+def _check_markdown(body: str, lines: list[str], first: int, shown: str) -> None:
+    """Stop at the first raw HTML or refused link (`html_policy`), naming its line."""
+    for snippet, why in markdown_problems(body):
+        needle = next((part for part in snippet.splitlines() if part.strip()), snippet).strip()
+        number = next((n for n in range(first, len(lines)) if needle in lines[n]), None)
+        shown_snippet = needle if len(needle) <= 60 else needle[:57] + "..."
+        raise BuildError(f"{why}: {shown_snippet!r}", file=shown,
+                         field=f"line {number + 1}" if number is not None else None)
 
 
 def _parse_front_matter(text: str, shown: str) -> dict:

@@ -9,6 +9,7 @@ can be checked without rendering is checked here; the first problem raises `Buil
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -29,15 +30,16 @@ ENTRY_OPTIONAL = ("aliases", "titles", "code", "related", "notes", "search_aids"
 NOTE_REQUIRED = ("id", "text")
 
 
-def load_site(root: Path, rules: Rules) -> Site:
+def load_site(root: Path, rules: Rules, build_date: datetime.date | None = None) -> Site:
     """Load `root/catalogue/*.toml` and `root/content/*.md` and cross-check them.
 
     `rules` is consulted for what the files may refer to: the profile `title` values a
     catalogue's `title_levels` may name and the indicator ids explainer tables may show.
+    Content `reviewed` dates may not lie after `build_date`.
     """
     catalogues, notes = load_catalogues(root / "catalogue", root)
     _check_title_levels(catalogues, rules.title_options())
-    pages = load_pages(root / "content", root, rules.indicator_ids())
+    pages = load_pages(root / "content", root, rules.indicator_ids(), build_date)
     entries_by_key = {e.key: e for c in catalogues for e in c.entries}
     _check_note_references(catalogues, notes)
     related = _derive_related(catalogues, entries_by_key)

@@ -13,9 +13,10 @@ the marker existed is recognised once by its layout (only the generator's top-le
 with its home page, 404 page, sitemap and stylesheet); the next build then marks it.
 Temporary folders the build deletes are only the ones it created in this run.
 
-Every HTML file is checked on the way out for what the Content-Security-Policy forbids
-(inline scripts, inline event handlers, `style` attributes), so a Markdown file or a
-template cannot break the policy without the build saying so.
+Every HTML file is checked on the way out, on parsed HTML (`html_policy.check_page`), for what
+the Content-Security-Policy forbids or cannot cover (inline scripts, inline event handlers,
+`style` attributes, `<meta http-equiv>` redirects), so a template or page producer cannot
+break the policy without the build saying so. (Content cannot: it may hold no raw HTML.)
 """
 
 from __future__ import annotations
@@ -24,17 +25,12 @@ import ctypes
 import ctypes.util
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
-
-# Escaped text never contains "<", so these only match real tags.
-INLINE_SCRIPT_RE = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
-INLINE_ATTRIBUTE_RE = re.compile(r"<[a-zA-Z][^>]*\s(on[a-z]+|style)\s*=", re.IGNORECASE)
-
+from .html_policy import page_problems
 
 MARKER = ".site-builder"
 MARKER_TEXT = (
@@ -134,17 +130,13 @@ class OutputTree:
 
 def check_csp_safe(path: str, html: str) -> None:
     """Refuse HTML the Content-Security-Policy would break (see module docstring)."""
-    for pattern, what in (
-        (INLINE_SCRIPT_RE, "an inline <script> (use <script src>)"),
-        (INLINE_ATTRIBUTE_RE, "an inline event handler or style attribute"),
-    ):
-        match = pattern.search(html)
-        if match:
-            line = html.count("\n", 0, match.start()) + 1
-            raise BuildError(
-                f"{what} is not allowed by the Content-Security-Policy: {match.group(0)[:80]!r}",
-                file=path, field=f"line {line}",
-            )
+    problems = page_problems(html)
+    if problems:
+        first = problems[0]
+        raise BuildError(
+            f"{first.message} is not allowed by the Content-Security-Policy",
+            file=path, field=f"line {first.line}",
+        )
 
 
 def new_build_folder(out: Path) -> Path:

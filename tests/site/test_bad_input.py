@@ -114,7 +114,48 @@ CASES = {
     ),
     "inline style in Markdown": (
         OVERVIEW, "基础指标包括年龄、教育背景等。", '<p style="color:red">基础指标</p>',
-        ["policy/overview/index.html", "style attribute"],
+        [OVERVIEW, "line 21", "raw HTML is not allowed"],
+    ),
+    "meta refresh in Markdown": (
+        OVERVIEW, "基础指标包括年龄、教育背景等。",
+        '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+        [OVERVIEW, "line 21", "raw HTML is not allowed", "http-equiv"],
+    ),
+    "image with an event handler": (
+        OVERVIEW, "基础指标包括年龄、教育背景等。", '<img src="x"/onerror=alert(1)>',
+        [OVERVIEW, "line 21", "raw HTML is not allowed", "onerror"],
+    ),
+    "HTML comment": (
+        OVERVIEW, "基础指标包括年龄、教育背景等。", "基础指标 <!-- hidden --> 包括",
+        [OVERVIEW, "line 21", "raw HTML is not allowed"],
+    ),
+    "javascript link in Markdown": (
+        OVERVIEW, "基础指标包括年龄、教育背景等。", "[基础指标](javascript:alert(1))",
+        [OVERVIEW, "line 21", "not javascript:"],
+    ),
+    "javascript link hidden by a tab and entity": (
+        OVERVIEW, "基础指标包括年龄、教育背景等。", "[基础指标]( java&#9;script:alert(1))",
+        [OVERVIEW, "not javascript:"],
+    ),
+    "data URL image in Markdown": (
+        OVERVIEW, "基础指标包括年龄、教育背景等。", "![x](data:image/svg+xml,abc)",
+        [OVERVIEW, "line 21", "not data:"],
+    ),
+    "protocol-relative link": (
+        OVERVIEW, "基础指标包括年龄、教育背景等。", "[x](//evil.example/)",
+        [OVERVIEW, "line 21", "protocol-relative"],
+    ),
+    "javascript reference link": (
+        OVERVIEW, "基础指标包括年龄、教育背景等。", "[x][a]\n\n[a]: javascript:alert(1)",
+        [OVERVIEW, "line 23", "not javascript:"],
+    ),
+    "javascript source URL in front matter": (
+        OVERVIEW, 'url = "https://example.org/policy"', 'url = "javascript:alert(1)"',
+        [OVERVIEW, 'field "front matter.sources[1].url"', "not javascript:"],
+    ),
+    "review date after the build date": (
+        OVERVIEW, "reviewed = 2026-11-21", "reviewed = 2099-01-01",
+        [OVERVIEW, 'field "front matter.reviewed"', "2099-01-01 is after the build date"],
     ),
 }
 
