@@ -4,9 +4,13 @@ Standard library only. The server gives the MIME types the calculator needs
 (``.wasm`` must be ``application/wasm`` for streaming compilation, ``.mjs`` must be
 JavaScript for module workers), answers unknown paths with the site's 404.html, and
 serves the site under ``--base-url`` exactly as a static host would. A watcher polls the
-modification times of the sources; data, content and template changes trigger a
-rebuild (a failed one keeps the previous output and prints why), while a change to
-Python code restarts the process, since imported modules cannot be reloaded safely.
+modification times of the sources; data, content, rules and template changes trigger a
+rebuild, while a change to Python code restarts the process, since imported modules cannot
+be reloaded safely. Every rebuild reads all sources afresh (the rules too: see
+`rules.ScoringRules`) and validates them before anything is rendered or packed into the
+calculator's wheel. No error stops the watcher: a failed rebuild — a `BuildError` or any
+other exception — is reported, the last good site stays served, and the next change
+triggers a new attempt.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -98,13 +103,27 @@ class Watcher:
         self.rebuild = rebuild
         self.seen = self.snapshot()
 
-    def snapshot(self) -> dict[Path, int]:
-        """Modification time of every source file under the watched folders."""
+    def snapshot(self) -> dict[Path, tuple[int, int]]:
+        """Modification time and size of every source file under the watched folders (a file
+        that vanishes or cannot be read while we look is left out; links are not followed)."""
         times = {}
         for folder in self.folders:
-            for path in folder.rglob("*") if folder.is_dir() else ():
-                if path.is_file() and "__pycache__" not in path.parts:
-                    times[path] = path.stat().st_mtime_ns
+            try:
+                paths = list(folder.rglob("*")) if folder.is_dir() else []
+            except OSError:
+                paths = []
+            for path in paths:
+                if "__pycache__" in path.parts:
+                    continue
+                try:
+                    info = path.stat()
+                except OSError:  # e.g. a loop of links: watch the link itself
+                    try:
+                        info = path.lstat()
+                    except OSError:
+                        continue
+                if not path.is_dir():
+                    times[path] = (info.st_mtime_ns, info.st_size)
         return times
 
     def check(self) -> list[Path]:
@@ -123,7 +142,28 @@ class Watcher:
     def run_forever(self) -> None:
         while True:
             time.sleep(POLL_SECONDS)
-            self.check()
+            try:
+                self.check()
+            except Exception:  # keep watching whatever happens (see module docstring)
+                print("watcher error (still watching):", file=sys.stderr)
+                traceback.print_exc()
+
+
+def rebuild_once(root: Path, out: Path, options: BuildOptions, **kwargs) -> bool:
+    """One rebuild for the dev server: True if it succeeded. Never raises (except
+    KeyboardInterrupt and the like): a failure is printed and the previous output stays."""
+    try:
+        report = build(root, out, options, **kwargs)
+    except BuildError as err:
+        print(f"build failed (still serving the previous build): {err}", file=sys.stderr)
+    except Exception as err:
+        print(f"build failed (still serving the previous build): {type(err).__name__}: {err}",
+              file=sys.stderr)
+        traceback.print_exc()
+    else:
+        print(f"built {report.pages} pages in {report.seconds:.2f} s", file=sys.stderr)
+        return True
+    return False
 
 
 def serve(root: Path, out: Path, options: BuildOptions, *, host: str, port: int) -> int:
@@ -134,12 +174,7 @@ def serve(root: Path, out: Path, options: BuildOptions, *, host: str, port: int)
     check_output_folder(out, root)
 
     def rebuild() -> None:
-        try:
-            report = build(root, out, options)
-        except BuildError as err:
-            print(f"build failed (still serving the previous build): {err}", file=sys.stderr)
-        else:
-            print(f"built {report.pages} pages in {report.seconds:.2f} s", file=sys.stderr)
+        rebuild_once(root, out, options)
 
     rebuild()
     out.mkdir(parents=True, exist_ok=True)  # serve even if the first build failed
