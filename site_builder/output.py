@@ -40,7 +40,7 @@ MARKER_TEXT = (
 # What an unmarked output of the builder before the marker looked like (see module docstring).
 LEGACY_NAMES = frozenset({
     "index.html", "404.html", "sitemap.xml", "robots.txt", "static", "catalogue", "policy",
-    "calculator", "pyodide",
+    "calculator", "pyodide", "sw.js",
 })
 LEGACY_REQUIRED = ("index.html", "404.html", "sitemap.xml", "static/site.css")
 

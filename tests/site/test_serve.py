@@ -104,6 +104,8 @@ def project(fixture_root: Path, monkeypatch) -> Path:
     (fixture_root / "node_modules").symlink_to(repo / "node_modules")
     shutil.copy(repo / "package-lock.json", fixture_root / "package-lock.json")
     monkeypatch.setattr(calculator, "PROJECT_ROOT", fixture_root)
+    if hasattr(calculator, "SCORING_DIR"):
+        monkeypatch.setattr(calculator, "SCORING_DIR", fixture_root / "scoring")
     monkeypatch.setattr(parameters, "rules_folder", lambda: fixture_root / "scoring" / "rules")
     parameters.rules.cache_clear()
     yield fixture_root
