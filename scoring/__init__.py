@@ -13,7 +13,7 @@ from .engine import score
 from .errors import EditionError, ProfileError, RulesError, ScoringError
 from .explain import indicator_table, interpretations
 from .parameters import rules
-from .profile import field_descriptions, profile_json_schema, validate
+from .profile import field_descriptions, form_description, profile_json_schema, validate
 from .result import Line, Result, Warning
 from .rules_version import rules_version
 
@@ -52,6 +52,7 @@ __all__ = [
     "documents_checklist",
     "edition_on",
     "field_descriptions",
+    "form_description",
     "indicator_table",
     "interpretations",
     "plan",

@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import ProfileError
 from .jsoninput import printable
-from .parameters import rules
+from .parameters import _read, rules
 
 # Nobody starts insured work before the legal working age, so no count of months or years
 # can exceed the time since the 16th birthday.
@@ -152,8 +152,28 @@ def field_descriptions() -> list[dict]:
             item["max"] = field["max"]
         if field["type"] == "choice":
             item["options"] = [dict(option) for option in field["options"]]
+        # How the calculator form asks (docs/architecture.md, "The form contract").
+        for key in FORM_KEYS:
+            if key in field:
+                value = field[key]
+                item[key] = dict(value) if isinstance(value, dict) else value
         described.append(item)
     return described
+
+
+# Keys of a field description that only shape the form; scoring never reads them.
+FORM_KEYS = ("indicator", "situation", "applies_when", "unit", "noun", "example", "multipliers")
+
+
+def form_description() -> dict:
+    """The form around the fields: the situations the person picks from (“以下哪些情况适用
+    于您？”, each revealing its fields) and the error wording for number boxes."""
+    data = _read("fields.toml")
+    return {
+        "situations": [dict(situation) for situation in data.get("situations", [])],
+        "messages": dict(data.get("messages", {})),
+        "fields": field_descriptions(),
+    }
 
 
 def profile_json_schema() -> dict:

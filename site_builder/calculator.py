@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
+from markupsafe import Markup
+
 from .bytecode import precompile
 from .errors import BuildError
 from .precompress import compressed_copies
@@ -70,31 +72,86 @@ ASSET_RE = re.compile(
 )
 
 
-def form_groups(fields: list[dict]) -> list[dict]:
-    """Field descriptions → the form's sections, each with ready-to-render controls."""
-    sections: dict[str, list[dict]] = {}
-    for field in fields:
-        group = field.get("group")
-        if group not in GROUPS:
-            raise BuildError(
-                f"field {field.get('key')!r} is in group {group!r}, which the calculator form "
-                f"does not know (known: {', '.join(GROUPS)}); add it to GROUPS in "
-                "site_builder/calculator.py"
-            )
+def form_model(description: dict) -> dict:
+    """`scoring.form_description()` → what the template renders: the first screen's
+    questions, the situations with the questions each reveals, and the error wording.
+
+    Stops the build (naming scoring/rules/fields.toml, the field and the key) on a group or
+    type the form cannot render, an unknown situation, or an `applies_when` that names a
+    field not asked before it."""
+    situations = {s["id"]: {**s, "fields": []} for s in description.get("situations", [])}
+    start: list[dict] = []
+    seen: dict[str, dict] = {}
+    for field in description["fields"]:
+        key = field.get("key")
+        if field.get("group") not in GROUPS:
+            raise _field_error(key, "group", f"{field.get('group')!r} is not one of "
+                               f"{', '.join(GROUPS)}")
         if field.get("type") not in FIELD_TYPES:
-            raise BuildError(
-                f"field {field.get('key')!r} has type {field.get('type')!r}; the calculator "
-                f"form renders {', '.join(FIELD_TYPES)}"
-            )
-        sections.setdefault(group, []).append(control(field))
-    return [
-        {"id": group, "title": title, "note": note, "fields": sections[group]}
-        for group, (title, note) in GROUPS.items()
-        if group in sections
-    ]
+            raise _field_error(key, "type", f"{field.get('type')!r}: the calculator form "
+                               f"renders {', '.join(FIELD_TYPES)}")
+        condition = field.get("applies_when")
+        if condition is not None:
+            _check_condition(key, condition, seen)
+        item = control(field, seen)
+        seen[key] = item
+        situation = field.get("situation")
+        if situation is None:
+            start.append(item)
+        elif situation in situations:
+            situations[situation]["fields"].append(item)
+        else:
+            raise _field_error(key, "situation", f"{situation!r} is not a [[situations]] id "
+                               f"({', '.join(situations) or 'none defined'})")
+    return {
+        "start": start,
+        "situations": [s for s in situations.values() if s["fields"]],
+        "messages": json.dumps(description.get("messages", {}), ensure_ascii=False,
+                               sort_keys=True),
+    }
 
 
-def control(field: dict) -> dict:
+def form_groups(fields: list[dict]) -> list[dict]:
+    """Field descriptions alone (no situations) → the first screen's controls, checked."""
+    return form_model({"fields": fields})["start"]
+
+
+def _field_error(key, name: str, message: str) -> BuildError:
+    return BuildError(message, file="scoring/rules/fields.toml", entry=f"field {key!r}",
+                      field=name)
+
+
+def _check_condition(key: str, condition, seen: dict[str, dict]) -> None:
+    if not isinstance(condition, dict) or set(condition) not in ({"field", "in"},
+                                                                  {"field", "at_least"}):
+        raise _field_error(key, "applies_when", "expected { field = \"…\", in = [...] } or "
+                           "{ field = \"…\", at_least = n }")
+    if condition["field"] not in seen:
+        raise _field_error(key, "applies_when", f"{condition['field']!r} is not a field asked "
+                           "before this one")
+    target = seen[condition["field"]]
+    if "in" in condition:
+        values = {o["value"] for o in target["options"]}
+        unknown = [v for v in condition["in"] if v not in values]
+        if target["type"] != "choice" or unknown:
+            raise _field_error(key, "applies_when", f"{condition['field']!r} has no option(s) "
+                               f"{unknown}")
+    elif target["type"] not in ("integer", "number"):
+        raise _field_error(key, "applies_when", f"at_least needs a number field, "
+                           f"{condition['field']!r} is {target['type']}")
+
+
+def _applies(condition, seen: dict[str, dict]) -> bool:
+    """Whether a conditional question shows for the other fields' default answers."""
+    if condition is None:
+        return True
+    target = seen[condition["field"]]
+    if "in" in condition:
+        return target["default"] in condition["in"]
+    return target["default"] != "" and float(target["default"]) >= condition["at_least"]
+
+
+def control(field: dict, seen: dict[str, dict] | None = None) -> dict:
     """One field description → what the template needs for its control."""
     kind = field["type"]
     default = field.get("default")
@@ -104,6 +161,7 @@ def control(field: dict) -> dict:
         default_raw = ""
     else:
         default_raw = _number_text(default) if kind in ("integer", "number") else str(default)
+    condition = field.get("applies_when")
     return {
         "key": field["key"],
         "type": kind,
@@ -114,6 +172,13 @@ def control(field: dict) -> dict:
         "min": _number_text(field.get("min")),
         "max": _number_text(field.get("max")),
         "options": field.get("options") or [],
+        "unit": field.get("unit", ""),
+        "noun": field.get("noun", ""),
+        "example": field.get("example", ""),
+        "indicator": field.get("indicator", ""),
+        "multipliers": json.dumps(field.get("multipliers") or {}, ensure_ascii=False),
+        "applies_when": json.dumps(condition, ensure_ascii=False) if condition else "",
+        "shown": _applies(condition, seen or {}),
     }
 
 
@@ -210,7 +275,9 @@ def produce(ctx: RenderContext) -> None:
         "计算在您的浏览器中完成，填写的内容不会发送到任何服务器。",
         nav="calculator",
         csp=CSP_WASM,  # the engine's worker compiles WebAssembly
-        groups=form_groups(scoring.field_descriptions()),
+        form=form_model(scoring.form_description()),
+        wages=ctx.rules.wage_table(),
+        catalogue_entries=catalogue_entries_json(ctx),
         threshold=ctx.rules.threshold(),
         engine={
             "pyodide": relative(URL, runtime.folder),
@@ -273,6 +340,21 @@ def copy_page_modules(ctx: RenderContext) -> list[str]:
     for name in PAGE_MODULES:
         copy(name, ())
     return [ctx.asset_url(URL, URL + name) for name in PAGE_MODULES]
+
+
+def catalogue_entries_json(ctx: RenderContext) -> Markup:
+    """The deep-link map (contract 1): ``<catalogue folder>/<entry id>`` → the entry's name and
+    its list's title, as JSON safe inside a ``<script type="application/json">`` element."""
+    entries = {
+        entry.key: [entry.name, catalogue.title]
+        for catalogue in ctx.site.catalogues
+        for entry in catalogue.entries
+    }
+    text = json.dumps({"entries": entries}, ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True)
+    # "<" ">" "&" escaped: the text can never close the element or be read as markup.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
 
 
 def _site_path(link: str) -> tuple[str, str, str]:

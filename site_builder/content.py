@@ -29,7 +29,8 @@ SOURCE_REQUIRED = ("title",)
 SOURCE_OPTIONAL = ("url", "note")
 
 # Shortcode name -> number of arguments it takes.
-SHORTCODES = {"points-table": 1, "interpretations": 0, "edition": 0, "documents": 0}
+SHORTCODES = {"points-table": 1, "interpretations": 0, "edition": 0, "documents": 0,
+              "wage-table": 0}
 SHORTCODE_RE = re.compile(r"^\{\{<\s*(?P<name>[a-z][a-z-]*)(?P<args>(?:\s+[^\s<>]+)*)\s*>\}\}$")
 CODE_FENCE_RE = re.compile(r"^\s*(```|~~~)")
 

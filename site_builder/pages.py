@@ -192,6 +192,8 @@ def render_policy_page(ctx: RenderContext, page: ContentPage) -> None:
             return ctx.render_fragment("shortcodes/points_table.html", table=table)
         if shortcode.name == "documents":
             return ctx.render_fragment("shortcodes/documents.html", groups=ctx.rules.documents())
+        if shortcode.name == "wage-table":
+            return ctx.render_fragment("shortcodes/wage_table.html", wages=ctx.rules.wage_table())
         if shortcode.name == "interpretations":
             return ctx.render_fragment(
                 "shortcodes/interpretations.html", interpretations=ctx.rules.interpretations()

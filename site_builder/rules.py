@@ -58,6 +58,7 @@ class Rules(Protocol):
     def documents(self) -> list[dict[str, Any]]: ...
     def title_options(self) -> dict[str, str]: ...
     def title_worth(self, value: str) -> TitleWorth: ...
+    def wage_table(self) -> dict[str, Any]: ...
 
 
 # A profile that isolates the `title` line: age is the only required key.
@@ -132,6 +133,12 @@ class ScoringRules:
 
     def indicator_table(self, indicator_id: str) -> dict[str, Any]:
         return self._scoring.indicator_table(indicator_id, on=self._on)
+
+    def wage_table(self) -> dict[str, Any]:
+        """社平工资 and the base tiers in 元/月 for the years the tier windows cover."""
+        from scoring.wages import base_thresholds
+
+        return base_thresholds(self._on)
 
     def interpretations(self) -> list[dict[str, str]]:
         # The package's readings do not depend on the date (docs/architecture.md lists an

@@ -49,11 +49,22 @@ def wait_ready(page: Page) -> None:
 
 
 def fill_profile(page: Page, profile: dict) -> None:
-    """Set every control: the profile's value, or the field's default when it has none."""
+    """Answer every question like a person: the profile's value, or the field's default when
+    it has none. A question in a situation (“以下哪些情况适用于您？”) is reached by opening
+    that situation; a conditional question is answered once it has appeared (fields come in
+    form order, so the answer it depends on is given first); one that stays hidden is left."""
     for field in fields():
         key = field["key"]
         value = profile.get(key, field.get("default"))
         control = page.locator(f'[name="{key}"]')
+        situation = field.get("situation")
+        if situation and value != field.get("default"):
+            toggle = page.locator(f"#toggle-{situation}")
+            if toggle.get_attribute("aria-expanded") != "true":
+                toggle.click()
+        if not control.is_visible():
+            assert value == field.get("default"), f"{key} is not asked for this profile"
+            continue
         if field["type"] == "boolean":
             control.set_checked(bool(value))
         elif field["type"] == "choice":

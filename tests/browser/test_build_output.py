@@ -134,7 +134,7 @@ def test_missing_node_modules_says_to_run_npm_ci(tmp_path):
 
 def test_unknown_field_group_or_type_stops_the_build():
     field = {"key": "x", "type": "integer", "group": "basic", "label": "X"}
-    assert calculator.form_groups([field])[0]["fields"][0]["key"] == "x"
+    assert calculator.form_groups([field])[0]["key"] == "x"
     with pytest.raises(BuildError, match="group"):
         calculator.form_groups([{**field, "group": "extra"}])
     with pytest.raises(BuildError, match="type"):
@@ -150,3 +150,28 @@ def test_modules_import_each_other_by_versioned_url(built_site):
     for name, version in imports:
         data = (built_site / "calculator" / name).read_bytes()
         assert version == "?v=" + hashlib.sha256(data).hexdigest()[:10], name
+
+
+def test_form_descriptions_that_cannot_be_asked_stop_the_build():
+    age = {"key": "age", "type": "integer", "group": "basic", "label": "年龄", "min": 16,
+           "max": 100}
+    flag = {"key": "flag", "type": "boolean", "group": "basic", "label": "F", "default": False}
+    ok = calculator.form_model({"fields": [age, {**flag, "applies_when": {
+        "field": "age", "at_least": 20}}], "situations": []})
+    assert [f["key"] for f in ok["start"]] == ["age", "flag"]
+    for bad, key in (
+        ({**flag, "applies_when": {"field": "later", "in": ["x"]}}, "applies_when"),
+        ({**flag, "applies_when": {"field": "age", "in": ["x"]}}, "applies_when"),
+        ({**flag, "situation": "nowhere"}, "situation"),
+    ):
+        with pytest.raises(BuildError, match=key) as raised:
+            calculator.form_model({"fields": [age, bad], "situations": []})
+        assert "fields.toml" in str(raised.value)
+
+
+def test_first_screen_of_the_real_form_has_at_most_eight_questions():
+    import scoring
+
+    form = calculator.form_model(scoring.form_description())
+    assert len([f for f in form["start"] if f["shown"]]) <= 8
+    assert form["situations"] and all(s["fields"] for s in form["situations"])

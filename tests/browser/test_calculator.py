@@ -62,19 +62,34 @@ def test_breakdown_lists_every_line_with_its_explanation(calc, site):
     profile = PROFILES[1]
     fill_profile(calc, profile)
     result = wait_for_total(calc, profile)
-    rows = calc.locator("#score-lines tr")
+    rows = calc.locator("#breakdown li[data-indicator]")
     expect(rows).to_have_count(len(result["lines"]))
-    for index, line in enumerate(result["lines"]):
-        row = rows.nth(index)
-        assert row.get_attribute("data-indicator") == line["id"]
-        expect(row.locator("th")).to_have_text(line["label"])
+    for line in result["lines"]:
+        row = calc.locator(f'#breakdown li[data-indicator="{line["id"]}"]')
+        expect(row.locator(".line-label")).to_have_text(line["label"])
         shown = (f"+{line['points']}" if line["points"] > 0 else str(line["points"])) \
             if line["counted"] else "不计入"
         expect(row.locator(".points")).to_have_text(shown)
-        expect(row.locator("td").nth(1)).to_contain_text(line["explanation"])
-        expect(row.locator("td").nth(1)).to_contain_text(line["reference"])
+        expect(row.locator(".explanation")).to_have_text(line["explanation"])
+        expect(row.locator(".reference")).to_have_text(line["reference"])
+    # Lines that count come first, grouped; the zero lines are folded away, counted.
+    shown_first = [line for line in result["lines"] if line["points"] != 0 or not line["counted"]]
+    expect(calc.locator("#score-lines li[data-indicator]")).to_have_count(len(shown_first))
+    zero = len(result["lines"]) - len(shown_first)
+    expect(calc.locator("#zero-lines-summary")).to_have_text(f"其余 {zero} 项均为 0 分（展开）")
+    groups = calc.locator("#score-lines section").evaluate_all(
+        "sections => sections.map(s => s.dataset.group)")
+    assert groups == [g for g in ("basic", "bonus", "deduction", "veto")
+                      if any(line["group"] == g for line in shown_first)]
+    # Each link names its topic; each line can go back to its question.
+    for link in calc.locator("#score-lines a.explainer-link").all():
+        label = link.locator("xpath=ancestor::li[1]").locator(".line-label").inner_text()
+        expect(link).to_have_text(f"“{label}”的规则说明")
+    edit = calc.locator('#score-lines li[data-indicator="si_years"] a.edit-link')
+    edit.click()
+    expect(calc.locator('[name="si_months"]')).to_be_focused()
     # Explainer links lead to pages that exist.
-    links = calc.locator("#score-lines a")
+    links = calc.locator("#breakdown a.explainer-link")
     assert links.count() > 0
     for href in links.evaluate_all("links => links.map(a => a.href)"):
         assert href.startswith(site.root + "policy/")
@@ -142,7 +157,11 @@ def test_invalid_value_gets_a_message_at_its_field(calc):
     assert raised.value.field == "age"
     fill_profile(calc, profile)
     error = calc.locator("#err-age")
-    expect(error).to_have_text(raised.value.message_zh)
+    # In the words of the field description's messages, naming what is allowed.
+    field = next(f for f in fields() if f["key"] == "age")
+    wording = scoring.form_description()["messages"]["range"]
+    expect(error).to_have_text(wording.format(min=field["min"], max=field["max"],
+                                              noun=field["noun"], value="12"))
     expect(calc.locator('[name="age"]')).to_have_attribute("aria-invalid", "true")
     expect(calc.locator("#score-total")).to_have_text("—")
     fill_profile(calc, {"age": 32})
@@ -168,7 +187,7 @@ def test_form_is_rendered_from_the_field_descriptions(calc):
             values = control.locator("option").evaluate_all("os => os.map(o => o.value)")
             assert values == [option["value"] for option in field["options"]]
         elif field["type"] in ("integer", "number") and "max" in field:
-            assert control.get_attribute("max") == str(field["max"])
+            assert control.get_attribute("data-max") == str(field["max"])
 
 
 def test_engine_answers_quickly_after_an_edit(calc):

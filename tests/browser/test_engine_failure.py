@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+import scoring
 from tests.browser.calc import READY_TIMEOUT_MS, fields, fragment_params, poll, wait_for_total
 
 pytestmark = pytest.mark.browser
@@ -126,8 +127,10 @@ def test_answers_out_of_range_are_pointed_out_before_the_engine_loads(context, s
     page.goto(site.url("calculator/#age=30"))
     age = next(f for f in fields() if f["key"] == "age")
     page.locator('[name="age"]').fill(str(age["max"] + 1))
-    expect(page.locator("#err-age")).to_have_text(
-        f"请输入 {age['min']} 到 {age['max']} 之间的整数。")
+    # In the field description's own wording (scoring/rules/fields.toml [messages]).
+    wording = scoring.form_description()["messages"]["range"]
+    expect(page.locator("#err-age")).to_have_text(wording.format(
+        min=age["min"], max=age["max"], noun=age["noun"], value=str(age["max"] + 1)))
     expect(page.locator("#calculator")).to_have_attribute("data-state", "invalid")
     page.locator('[name="age"]').fill(str(age["max"]))
     expect(page.locator("#err-age")).to_be_hidden()

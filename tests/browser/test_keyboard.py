@@ -37,15 +37,22 @@ def test_keyboard_only_path(page, site):
     for _ in range(3):  # none → college → bachelor → bachelor_degree
         page.keyboard.press("ArrowDown")
     expect(page.locator('[name="education"]')).to_have_value("bachelor_degree")
-    tab_to(page, name="title_si_condition")
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "title"
+    for _ in range(6):  # none → junior → skill 5, 4, 3, 2 → intermediate
+        page.keyboard.press("ArrowDown")
+    expect(page.locator('[name="title"]')).to_have_value("intermediate")
+    # The title's condition is asked right after it, now that it applies.
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "title_si_condition"
     page.keyboard.press("Space")
     expect(page.locator('[name="title_si_condition"]')).to_be_checked()
     page.keyboard.press("Tab")
     assert focused(page)["name"] == "si_months"
     page.keyboard.press("Control+A")
     page.keyboard.type("72")
-    profile = {"age": 35, "education": "bachelor_degree", "title_si_condition": True,
-               "si_months": 72}
+    profile = {"age": 35, "education": "bachelor_degree", "title": "intermediate",
+               "title_si_condition": True, "si_months": 72}
     wait_for_total(page, profile)
     # Every line's explainer link can be reached too, then the copy button.
     tab_to(page, element_id="copy-link", limit=200)

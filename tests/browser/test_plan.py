@@ -62,7 +62,7 @@ def form_values(page) -> list:
 
 
 def option_item(page, option_id: str):
-    return page.locator(f'#plan-options > li[data-option="{option_id}"]')
+    return page.locator(f'#plan .plan-options > li[data-option="{option_id}"]')
 
 
 def focused(page) -> dict:
@@ -83,7 +83,15 @@ def test_plan_shows_the_planners_options_and_months(page, site):
 
     items = page.locator("#plan-options > li")
     shown = items.evaluate_all("items => items.map((li) => li.dataset.option)")
-    assert shown == [option["id"] for option in plan["options"]]  # same options, same order
+    # Same options, same order; those that first need a degree or certificate (their time
+    # to obtain not counted) in a group of their own, “如果取得……”.
+    assert shown == [o["id"] for o in plan["options"] if not o.get("obtain_time_not_counted")]
+    later = page.locator("#plan-options-if > li").evaluate_all(
+        "items => items.map((li) => li.dataset.option)")
+    assert later == [o["id"] for o in plan["options"] if o.get("obtain_time_not_counted")]
+    if later:
+        expect(page.locator("#plan-options-if-block h3")).to_have_text("如果取得……")
+        expect(page.locator("#plan-options-if")).not_to_contain_text("本月")
     for option in plan["options"]:
         item = option_item(page, option["id"])
         expect(item.locator("h4")).to_contain_text(option["title"])
@@ -269,7 +277,7 @@ def test_a_plan_that_cannot_load_leaves_the_score_working(context, site):
     wait_for_total(page, {**BELOW, "si_months": 60})
 
 
-def test_print_leaves_the_plan_off_but_shows_a_tried_option(page, site):
+def test_print_shows_the_plan_summary_only_and_a_tried_option(page, site):
     _result, plan = open_with_plan(page, site, BELOW)
     option = plan["options"][0]
     option_item(page, option["id"]).get_by_role("button", name="试试这个做法").click()
@@ -277,7 +285,10 @@ def test_print_leaves_the_plan_off_but_shows_a_tried_option(page, site):
     pdf = page.pdf(format="A4")  # in print media, before any emulation (which pdf() follows)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     page.emulate_media(media="print")
-    expect(page.locator("#plan")).to_be_hidden()
+    # The plan's answer in one paragraph; its options and timeline are for the screen.
+    expect(page.locator("#plan-summary")).to_be_visible()
+    expect(page.locator("#plan-options")).to_be_hidden()
+    expect(page.locator("#plan-timeline")).to_be_hidden()
     expect(page.locator("#plan-applied")).to_be_visible()
     expect(page.locator("#plan-applied")).to_contain_text(option["title"])
     expect(page.locator("#plan-undo")).to_be_hidden()

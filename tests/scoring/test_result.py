@@ -82,3 +82,28 @@ def test_tables_mark_this_sites_readings_and_name_what_each_deduction_counts():
     assert all("本站解读" not in row[0] for row in age["rows"][:-1])
     assert scoring.indicator_table("detention")["rows"][0][0] == "5 年内每条"
     assert scoring.indicator_table("false_material")["rows"][0][0] == "3 年内每次"
+
+
+def test_application_condition_is_asked_exactly_when_the_engine_can_use_the_answer():
+    # The form shows the yes/no question only from the number of months at which the engine
+    # stops answering it by itself (scoring/status.py).
+    from scoring.status import MIN_RECENT_INSURED_MONTHS
+
+    field = next(f for f in scoring.field_descriptions() if f["key"] == "application_condition")
+    assert field["applies_when"] == {"field": "si_months", "at_least": MIN_RECENT_INSURED_MONTHS}
+    assert field["default"] is True  # older profiles and links keep their meaning
+
+
+def test_wage_figures_are_dated_and_unverified_and_none_is_invented():
+    from scoring.wages import base_thresholds
+
+    table = base_thresholds("2026-12-02")
+    labels = [year["label"] for year in table["years"]]
+    # The current social-insurance year first, back to the one the 48-month window reaches.
+    assert labels[0] == "2026年7月至2027年6月" and labels[-1] == "2022年7月至2023年6月"
+    assert table["years"][0]["monthly"] is None  # no figure found for it: none invented
+    known = [year for year in table["years"] if year["monthly"]]
+    assert known and not any(year["verified"] for year in known)
+    for year in known:
+        multiples = [tier["multiple"] for tier in table["tiers"]]
+        assert year["thresholds"] == [-(-year["monthly"] * m // 1) for m in multiples]

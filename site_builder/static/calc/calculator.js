@@ -10,11 +10,14 @@
 import { $, h } from "./dom.js";
 import * as engine from "./engine.js";
 import {
-  byName, clearFieldErrors, collect, controls, currentAnswers, describeChange, form,
-  fragmentFromForm, rangeProblems, renderSummary, setRaw, showFieldError,
+  answersForExport, byName, clearFieldErrors, collect, controls, currentAnswers, describeChange,
+  form, fragmentFromForm, goToField, openAnsweredSituations, refreshQuestions, renderSummary,
+  setRaw, showFieldError, toggleSituation,
 } from "./form.js";
-import { clearTotal, render, setResultState } from "./result.js";
-import { applyFragment, copyLink, isAnchor, showFragmentMessage, writeFragment } from "./share.js";
+import { clearTotal, render, setResultState, showPlanHeadline, zhDate } from "./result.js";
+import {
+  applyAnswers, applyFragment, copyLink, isAnchor, showFragmentMessage, writeFragment,
+} from "./share.js";
 
 const root = document.getElementById("calculator");
 const threshold = root.dataset.threshold;
@@ -23,7 +26,19 @@ const TEXT = {
   waiting: "计算引擎加载完成后，结果会立即显示在这里。",
   unavailable: "计算引擎未能启动，暂时无法计算。",
   needRequired: "填写以下必填项后即可看到积分：",
-  fixErrors: "请先更正上面标出的项目，结果将随即更新。",
+  fixErrors: "请先更正标出的问题，结果将随即更新。",
+  barFix: "请更正标出的问题",
+  barMissing: (labels) => `请填写${labels}`,
+  prefilled: (entry, label, value) => `已按《${entry}》填入${label}：${value}。`,
+  prefilledAsk: "请回答它下面的条件问题，职称才能计分。",
+  unknownEntry: "链接中的目录条目无法识别，已忽略；其余内容已按链接填入。",
+  exported: "已导出。文件只保存在您自己的设备上。",
+  imported: "已导入文件中的填写内容。",
+  importFailed: "无法导入：这不是本计算器导出的填写文件（应为不超过 64 KB 的 JSON 文件）。",
+  importPartly: (parts) => `已导入，但以下内容无法识别，已忽略：${parts}。`,
+  noDataSent: "本页自加载以来没有发送任何数据：所有请求都只是从本站下载页面和计算引擎文件；" +
+    "计算引擎就绪后，本页没有再发出任何网络请求。",
+  printedOn: (date) => zhDate(date),
   planWaiting: `算出积分后，这里会列出按现状何时能达到 ${threshold} 分，以及可以更早达到的做法。`,
   planFailed: "暂时无法给出积分方案：",
   planUnavailable: "积分方案暂时无法显示，请刷新页面重试。上面的积分不受影响。",
@@ -49,28 +64,29 @@ const PLAN_DELAY_MS = 100;
 function update() {
   generation += 1;
   clearTimeout(planTimer);
+  refreshQuestions();
   const state = collect();
-  if (state.local.length || state.missing.length) {
+  if (state.errors.length || state.missing.length) {
     clearFieldErrors();
-    for (const [key, message] of state.local) showFieldError(key, message);
-    clearTotal();
-    if (state.local.length) setResultState("invalid", TEXT.fixErrors);
-    else {
+    for (const [key, message] of state.errors) showFieldError(key, message);
+    if (state.errors.length) {
+      clearTotal(TEXT.barFix);
+      setResultState("invalid", TEXT.fixErrors);
+    } else {
       const labels = state.missing.map((m) => m.dataset.label).join("、");
+      clearTotal(TEXT.barMissing(labels));
       setResultState("incomplete", TEXT.needRequired + labels);
     }
     showPlanNote(TEXT.planWaiting);
     return;
   }
   if (!engine.isReady()) {
-    // The first score is computed as soon as the engine reports ready; meanwhile, answers
-    // outside a field's range are pointed out at once (the engine says the same later).
+    // The first score is computed as soon as the engine reports ready. Answers outside a
+    // field's range were pointed out above already (collect() checks them from the field
+    // descriptions, engine or not).
     clearFieldErrors();
-    const problems = rangeProblems();
-    for (const [key, message] of problems) showFieldError(key, message);
     const failed = engine.hasFailed();
-    if (problems.length) setResultState("invalid", TEXT.fixErrors);
-    else setResultState(failed ? "unavailable" : "waiting", failed ? TEXT.unavailable : TEXT.waiting);
+    setResultState(failed ? "unavailable" : "waiting", failed ? TEXT.unavailable : TEXT.waiting);
     return;
   }
   if (engine.isBusy()) return; // Coalesce: when the engine answers, the newest state is sent.
@@ -93,12 +109,12 @@ function showScore(text, answered) {
   // a fresh result from the previous one.
   root.dataset.scored = answered.fragment;
   if (response.ok) {
-    render(response.result);
+    render(response.result, editKeys);
     scored = answered;
     planTimer = setTimeout(askPlan, PLAN_DELAY_MS);
   } else {
     const { field, message_zh: message } = response.error;
-    clearTotal();
+    clearTotal(TEXT.barFix);
     setResultState("invalid", showFieldError(field, message) ? TEXT.fixErrors : message);
     showPlanNote(TEXT.planWaiting);
   }
@@ -146,6 +162,7 @@ function loadPlanView() {
 /** A note instead of the plan: no answers yet, a field to fix, or a problem. */
 function showPlanNote(text) {
   shownPlan = null;
+  showPlanHeadline("");
   delete root.dataset.planned;
   $("plan").dataset.plan = "none";
   $("plan-body").hidden = true;
@@ -159,6 +176,7 @@ function showPlan(text, answered) {
     const response = JSON.parse(text);
     if (response.ok) {
       planView.renderPlan(response.plan, { siteRoot: root.dataset.siteRoot });
+      showPlanHeadline(planView.headline(response.plan));
       shownPlan = { plan: response.plan, fragment: answered.fragment };
       root.dataset.planned = answered.fragment; // like data-scored, for tests and tools
     } else {
@@ -182,7 +200,7 @@ function restoreOptionFocus() {
   focusOption = null;
   // Only if the focus is still where the undo left it: never pull it away from the user.
   if (id === null || document.activeElement !== $("plan-heading")) return;
-  const button = Array.from($("plan-options").querySelectorAll("button[data-option]"))
+  const button = Array.from($("plan").querySelectorAll("button[data-option]"))
     .find((b) => b.dataset.option === id);
   if (button) button.focus();
 }
@@ -205,6 +223,7 @@ function tryOption(id) {
     changes.push(describeChange(el, before.get(key), raw));
     setRaw(el, raw);
   }
+  openAnsweredSituations();
   // profile_changes include the months and years that pass until the option counts.
   const later = option.earliest_month !== plan.start;
   const note = later
@@ -225,6 +244,7 @@ function undo() {
   const last = applied.pop();
   if (!last) return;
   for (const el of controls) setRaw(el, last.before.get(el.name));
+  openAnsweredSituations();
   writeFragment();
   update();
   showApplied();
@@ -265,7 +285,10 @@ function onInput() {
 function loadFragment() {
   const hash = location.hash.replace(/^#/, "");
   if (isAnchor(hash)) return;
-  showFragmentMessage(applyFragment(hash));
+  const { rejected, from } = applyFragment(hash);
+  showFragmentMessage(rejected);
+  openAnsweredSituations();
+  showPrefill(from);
   // A new profile from a link: what was tried on the old one can no longer be undone.
   applied.length = 0;
   showApplied();
@@ -274,8 +297,145 @@ function loadFragment() {
   update();
 }
 
-// "input" fires for every kind of control (text, number spinners, selects, checkboxes).
+// ---- Links from catalogue entries (contract 1) ----------------------------------------------
+
+const catalogueEntries = JSON.parse($("catalogue-entries").textContent || "{}").entries || {};
+
+/** `from=<segment>/<id>`: say what the link filled in, and ask the title's condition at once. */
+function showPrefill(from) {
+  const box = $("prefill-notice");
+  box.hidden = from === null;
+  if (from === null) return;
+  const entry = Object.hasOwn(catalogueEntries, from) ? catalogueEntries[from] : null;
+  if (!entry) {
+    box.textContent = TEXT.unknownEntry;
+    return;
+  }
+  const title = byName.get("title");
+  const value = title.selectedOptions[0]?.textContent ?? title.value;
+  refreshQuestions();
+  const condition = byName.get("title_si_condition");
+  const ask = condition && !condition.closest(".calc-field").hidden;
+  box.textContent = TEXT.prefilled(entry[0], title.dataset.label, value) + (ask ? TEXT.prefilledAsk : "");
+  if (ask) goToField("title_si_condition");
+}
+
+// ---- Answers as a file ----------------------------------------------------------------------
+
+const FILE_FORMAT = "shanghai-points-answers";
+const MAX_FILE_BYTES = 64 * 1024;
+
+function exportAnswers() {
+  const data = { format: FILE_FORMAT, version: 1, answers: answersForExport() };
+  const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+  const link = h("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = "积分计算器-填写内容.json";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  $("answers-file-status").textContent = TEXT.exported;
+}
+
+/** A file is input like any other: only known keys with acceptable values are used. */
+async function importAnswers(file) {
+  const status = $("answers-file-status");
+  let data = null;
+  try {
+    if (file.size > MAX_FILE_BYTES) throw new Error("too large");
+    data = JSON.parse(await file.text());
+  } catch {
+    data = null;
+  }
+  const answers = data && data.format === FILE_FORMAT && data.answers;
+  if (!answers || typeof answers !== "object" || Array.isArray(answers)) {
+    status.textContent = TEXT.importFailed;
+    return;
+  }
+  const params = [];
+  for (const [key, value] of Object.entries(answers)) {
+    const raw = typeof value === "boolean" ? (value ? "1" : "0")
+      : typeof value === "number" || typeof value === "string" ? String(value) : null;
+    params.push([key, raw === null ? "?" : raw]);
+  }
+  const rejected = applyAnswers(params);
+  applied.length = 0;
+  showApplied();
+  openAnsweredSituations();
+  writeFragment();
+  update();
+  status.textContent = rejected.length ? TEXT.importPartly(rejected.join("、")) : TEXT.imported;
+}
+
+// ---- “本页没有发送任何数据”: said only while true ---------------------------------------
+
+/** Counts the page's own network requests (Resource Timing). The line shows only if every
+ * request since load went to this site and none was made after the engine became ready. */
+function watchRequests() {
+  if (!("PerformanceObserver" in window)) return;
+  const line = $("no-data-sent");
+  let afterReady = 0;
+  let readyAt = null;
+  const check = () => {
+    const entries = performance.getEntriesByType("resource");
+    const foreign = entries.some((e) => new URL(e.name).origin !== location.origin);
+    if (readyAt !== null) afterReady = entries.filter((e) => e.startTime > readyAt).length;
+    const ok = readyAt !== null && !foreign && afterReady === 0;
+    line.hidden = !ok;
+    line.textContent = ok ? TEXT.noDataSent : "";
+    root.dataset.requestsAfterReady = String(afterReady);
+  };
+  new PerformanceObserver(check).observe({ type: "resource", buffered: true });
+  return () => {
+    readyAt = performance.now();
+    check();
+  };
+}
+
+// ---- Wiring -----------------------------------------------------------------------------
+
+// Line id → the first question that answers it (its “修改” link), from the field descriptions.
+const editKeys = new Map();
+for (const el of controls) {
+  const id = el.dataset.indicator;
+  if (id && !editKeys.has(id)) editKeys.set(id, el.name);
+}
+
+function onPrint() {
+  renderSummary();
+  writeFragment();
+  $("print-date").textContent = TEXT.printedOn(engine.today().date);
+  $("print-link").textContent = location.href;
+}
+
+// "input" fires for every kind of control (text, selects, checkboxes).
 form.addEventListener("input", onInput);
+form.addEventListener("click", (event) => {
+  const toggle = event.target.closest(".situation-toggle");
+  if (!toggle) return;
+  toggleSituation(toggle);
+  onInput();
+});
+// Error-summary links and “修改” links: to the question, without touching the address.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-field]");
+  if (!link) return;
+  event.preventDefault();
+  goToField(link.dataset.field);
+});
+$("bar-link").addEventListener("click", (event) => {
+  event.preventDefault();
+  $("result").scrollIntoView();
+  $("result").focus({ preventScroll: true });
+});
+$("export-answers").addEventListener("click", exportAnswers);
+$("import-answers").addEventListener("click", () => $("import-file").click());
+$("import-file").addEventListener("change", (event) => {
+  const [file] = event.target.files;
+  if (file) importAnswers(file);
+  event.target.value = "";
+});
 // The CSP forbids form submission anyway; Enter in a field must simply do nothing.
 form.addEventListener("submit", (event) => event.preventDefault());
 $("copy-link").addEventListener("click", copyLink);
@@ -284,12 +444,22 @@ $("plan-options").addEventListener("click", (event) => {
   if (button) tryOption(button.dataset.option);
 });
 $("plan-undo").addEventListener("click", undo);
-window.addEventListener("beforeprint", renderSummary);
+window.addEventListener("beforeprint", onPrint);
 // Print previews and print emulation do not always fire beforeprint; media changes they do.
-window.matchMedia("print").addEventListener("change", (event) => event.matches && renderSummary());
+window.matchMedia("print").addEventListener("change", (event) => event.matches && onPrint());
 window.addEventListener("hashchange", loadFragment);
 
 root.dataset.js = "on";
 loadFragment();
 loadPlanView();
-engine.startEngine({ onReady: update, onResponse, onFailed: update, onLoading: update });
+const requestsWatched = watchRequests();
+engine.startEngine({
+  onReady() {
+    update();
+    // After the engine's own start: from now on the page should make no request at all.
+    setTimeout(() => requestsWatched?.(), 0);
+  },
+  onResponse,
+  onFailed: update,
+  onLoading: update,
+});

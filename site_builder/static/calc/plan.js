@@ -118,8 +118,14 @@ export function renderPlan(plan, { siteRoot }) {
   $("plan-summary").textContent = plan.summary;
   // A vetoed (or over-age) profile gets the reason only: every list below is empty then.
   renderTimeline(plan);
-  renderList("plan-options-block", "plan-options", plan.options,
+  // Options that first need a degree, certificate or post (contract 3): a group of their own,
+  // since the time to obtain it is not counted in their months.
+  const now = plan.options.filter((o) => !o.obtain_time_not_counted);
+  const ifObtained = plan.options.filter((o) => o.obtain_time_not_counted);
+  renderList("plan-options-block", "plan-options", now,
     (option, index) => renderOption(option, index, siteRoot));
+  renderList("plan-options-if-block", "plan-options-if", ifObtained,
+    (option, index) => renderOption(option, now.length + index, siteRoot));
   renderList("plan-risks-block", "plan-risks", plan.risks, (risk) => {
     const li = h("li", null, risk.below_threshold ? "plan-risk below" : "plan-risk");
     li.append(h("strong", `${risk.title}：`), risk.detail);
@@ -127,4 +133,17 @@ export function renderPlan(plan, { siteRoot }) {
   });
   $("plan-assumptions").hidden = plan.assumptions.length === 0;
   $("plan-assumption-list").replaceChildren(...plan.assumptions.map((a) => h("li", a.text)));
+}
+
+/** The plan in one line for beside the total: when the total reaches the standard if nothing
+ * changes ("按现状预计 2035 年 11 月达到 120 分"); empty when the plan has no such answer. */
+export function headline(plan) {
+  const projection = plan.no_change;
+  if (plan.status === "reachable" && projection && projection.reaches_threshold_month) {
+    return `按现状预计 ${monthWords(projection.reaches_threshold_month)}达到 ${plan.threshold} 分`;
+  }
+  if (plan.status === "not_reached" && projection) {
+    return `按现状到 ${monthWords(projection.last_month)}仍不足 ${plan.threshold} 分`;
+  }
+  return "";
 }

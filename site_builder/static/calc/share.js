@@ -22,9 +22,17 @@ export function isAnchor(hash) {
   }
 }
 
-/** Fill the form from `#key=value&…`; returns the parts that could not be used. */
+/** Fill the form from `#key=value&…`; returns the parts that could not be used and the
+ * catalogue entry the link came from (`from=<segment>/<id>`, not a profile key), if any. */
 export function applyFragment(hash) {
   const params = new URLSearchParams(hash);
+  const from = params.get("from");
+  params.delete("from");
+  return { rejected: applyAnswers(params), from };
+}
+
+/** Fill the form from [key, raw text] pairs (a link or a file); returns what was not used. */
+export function applyAnswers(params) {
   const rejected = [];
   const seen = new Set();
   for (const [key, raw] of params) {
