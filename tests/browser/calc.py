@@ -123,12 +123,13 @@ def profile_from_fragment(page: Page) -> dict:
 
 
 def current_fragment(page: Page) -> str:
-    return urllib.parse.urlsplit(page.url).fragment
+    # Read from the page: Playwright's page.url can lag behind history.replaceState.
+    return page.evaluate("() => location.hash.slice(1)")
 
 
 def fragment_params(page: Page) -> dict[str, str]:
     """The profile the page's URL fragment holds, as a dict of raw strings."""
-    fragment = urllib.parse.urlsplit(page.url).fragment
+    fragment = current_fragment(page)
     return dict(urllib.parse.parse_qsl(fragment, keep_blank_values=True))
 
 

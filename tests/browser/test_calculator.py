@@ -101,7 +101,9 @@ def test_breakdown_lists_every_line_with_its_explanation(calc, site):
         expect(calc.locator("#score-warnings")).to_contain_text(warning["text"])
     edition = result["edition"]
     expect(calc.locator("#score-edition")).to_contain_text(edition["number"])
-    expect(calc.locator("#score-edition")).to_contain_text(edition["effective_until"])
+    year, month, day = (int(part) for part in edition["effective_until"].split("-"))
+    expect(calc.locator("#score-edition")).to_contain_text(f"{year}年{month}月{day}日")
+    expect(calc.locator("#score-edition")).not_to_contain_text(edition["effective_until"])
 
 
 def test_total_below_zero_is_shown_unclamped(calc):
