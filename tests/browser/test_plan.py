@@ -91,13 +91,13 @@ def test_plan_shows_the_planners_options_and_months(page, site):
     assert later == [o["id"] for o in plan["options"] if o.get("obtain_time_not_counted")]
     if later:
         expect(page.locator("#plan-options-if-block h3")).to_have_text("如果取得……")
-        expect(page.locator("#plan-options-if")).not_to_contain_text("本月")
+        expect(page.locator("#plan-options-if .plan-option-when").first).not_to_contain_text("本月")
     for option in plan["options"]:
         item = option_item(page, option["id"])
         expect(item.locator("h4")).to_contain_text(option["title"])
         expect(item.locator(".plan-gain")).to_have_text(f"+{option['gain']} 分")
-        expect(item).to_contain_text(option["summary"])
         expect(item).to_contain_text(option["detail"])
+        expect(item).to_contain_text(option["summary"])
         if option["obtain_time_not_counted"]:
             # Nobody knows when a degree or certificate comes: no month, never "本月".
             expect(item).not_to_contain_text("本月")

@@ -69,7 +69,9 @@ class _Head(HTMLParser):
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == \
                 "content-security-policy":
             self.csp.append(attributes.get("content") or "")
-        if tag == "script" and not attributes.get("src"):
+        # A JSON data block is never executed; any other script must come from a file.
+        if tag == "script" and not attributes.get("src") and \
+                attributes.get("type") != "application/json":
             self.problems.append("inline <script>")
         for name in attributes:
             if name.startswith("on") or name == "style":

@@ -439,7 +439,7 @@ $("import-file").addEventListener("change", (event) => {
 // The CSP forbids form submission anyway; Enter in a field must simply do nothing.
 form.addEventListener("submit", (event) => event.preventDefault());
 $("copy-link").addEventListener("click", copyLink);
-$("plan-options").addEventListener("click", (event) => {
+$("plan").addEventListener("click", (event) => {
   const button = event.target.closest("button[data-option]");
   if (button) tryOption(button.dataset.option);
 });

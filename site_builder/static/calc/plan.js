@@ -86,6 +86,7 @@ function renderOption(option, index, siteRoot) {
   const heading = h("h4", option.title, "plan-option-title");
   heading.id = `plan-option-${index}`;
   heading.append(" ", h("span", `${signed(option.gain)} 分`, "plan-gain"));
+  // (An option that first needs a degree or certificate: its summary promises no month.)
   li.append(heading, h("p", option.summary, "plan-option-when"),
     h("p", option.detail, "plan-option-detail"));
   const links = option.links.map((link) => siteLink(siteRoot, link)).filter(Boolean);
