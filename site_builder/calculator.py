@@ -59,6 +59,8 @@ GROUPS = {
     "veto": ("一票否决指标", "有以下情形之一的，不予积分。"),
 }
 FIELD_TYPES = ("integer", "number", "boolean", "choice")
+# The note under the first screen's questions.
+START_NOTE = "每位申请人都要回答这几项。"
 
 # The page's ES modules (static/calc/): calculator.js is the entry, plan.js is imported on
 # demand; the others are imported by them. Relative imports of one another only.
@@ -276,6 +278,7 @@ def produce(ctx: RenderContext) -> None:
         nav="calculator",
         csp=CSP_WASM,  # the engine's worker compiles WebAssembly
         form=form_model(scoring.form_description()),
+        start_note=START_NOTE,
         wages=ctx.rules.wage_table(),
         catalogue_entries=catalogue_entries_json(ctx),
         threshold=ctx.rules.threshold(),
