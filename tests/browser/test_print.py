@@ -18,12 +18,13 @@ FRAGMENT = ("age=40&education=master&title=senior&title_si_condition=1&si_months
             "&si_base_tier=2x&shortage_major=1&spouse_hukou_years=6&detention_count=1")
 
 
-def test_print_is_one_page_with_answers_and_breakdown(page, site):
+def test_print_is_short_with_answers_breakdown_and_documents(page, site):
     open_calculator(page, site, FRAGMENT)
     result = wait_for_total(page, PROFILE)
     wait_for_plan(page, PROFILE)
     pdf = page.pdf(format="A4")
-    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    # One sheet at most front and back, even with the documents checklist of eight lines.
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= 2
 
     page.emulate_media(media="print")
     expect(page.locator("#calc-form")).to_be_hidden()
@@ -39,6 +40,8 @@ def test_print_is_one_page_with_answers_and_breakdown(page, site):
         if line["points"] != 0:
             expect(row).to_be_visible()
     expect(page.locator("#score-edition")).to_be_visible()
+    if result.get("documents"):
+        expect(page.locator("#documents-block")).to_be_visible()
     # What makes the paper useful later: the site, the day, the link back, the plan, the rules.
     header = page.locator("#print-header")
     expect(header).to_be_visible()
