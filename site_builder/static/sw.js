@@ -120,13 +120,25 @@ async function engineSources() {
 // downloaded to reach "calc-prefetch" (storing 10 MB can finish after the engine is ready).
 const PREFETCH_PATIENCE_MS = 20000;
 
+/** Whether a newer version of this worker has taken over (this one is on its way out). */
+function superseded() {
+  return self.serviceWorker?.state === "redundant";
+}
+
 /** Cache the engine: at install for a visitor who used the calculator before, or when the
  * calculator page says its engine is running (`patienceMs`, see above). */
 let engineFill = null;
 function fillEngine(patienceMs = 0) {
   if (!engineFiles.size) return Promise.resolve();
   engineFill ??= (async () => {
+    if (superseded()) return;
     await fill(ENGINE, engineFiles, await engineSources(), patienceMs);
+    // A newer version may have activated (and deleted this version's caches) while the fill
+    // ran: caches.open() then recreated ours, a full stale copy nobody would ever delete.
+    if (superseded()) {
+      await caches.delete(ENGINE);
+      return;
+    }
     engineCached = true;
   })().finally(() => {
     engineFill = null;
