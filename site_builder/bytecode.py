@@ -16,7 +16,6 @@ the wheel and the script. A build with unchanged inputs does not start Node at a
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import json
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from .errors import BuildError
 from .pyodide_runtime import Runtime
-from .wheel import ZIP_EPOCH, Wheel
+from .wheel import Wheel, pack
 
 SCRIPT = Path(__file__).parent / "node" / "precompile.mjs"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -117,11 +116,6 @@ def _run_node(runtime: Runtime, stdlib_source: Path, wheel: Wheel, warmup: list[
         os.replace(work / "stdlib.zip", stdlib_path)
 
 
-def _record_hash(data: bytes) -> str:
-    digest = hashlib.sha256(data).digest()
-    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
 def bytecode_wheel(wheel: Wheel, compiled_members: bytes, tag: str) -> Wheel:
     """The wheel with its modules replaced by the compiled ones: RECORD and tag rewritten,
     named ``<name>-<version>-<tag>-none-any.whl`` (same version, so the same payload hash)."""
@@ -136,20 +130,9 @@ def bytecode_wheel(wheel: Wheel, compiled_members: bytes, tag: str) -> Wheel:
     payload = sorted(name for name in members if not name.startswith(dist_info + "/"))
     meta = [f"{dist_info}/{name}" for name in ("METADATA", "WHEEL", "top_level.txt")]
     entries = [(name, members[name]) for name in (*payload, *meta)]
-    record = [f"{name},{_record_hash(data)},{len(data)}" for name, data in entries]
-    record.append(f"{dist_info}/RECORD,,")
-    entries.append((f"{dist_info}/RECORD", ("\n".join(record) + "\n").encode("utf-8")))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as out:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            out.writestr(info, data, compresslevel=9)
     return Wheel(
         filename=f"{package}-{wheel.version}-{tag}-none-any.whl",
-        data=buffer.getvalue(),
+        data=pack(entries, dist_info),
         version=wheel.version,
         payload_sha256=wheel.payload_sha256,
     )

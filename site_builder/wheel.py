@@ -61,6 +61,20 @@ def _zipinfo(name: str) -> zipfile.ZipInfo:
     return info
 
 
+def pack(entries: list[tuple[str, bytes]], dist_info: str) -> bytes:
+    """The wheel file's bytes: `entries` in order (payload sorted first, then .dist-info, as the
+    wheel spec asks), then a RECORD with each entry's hash and size; fixed timestamps and
+    permissions, so the same entries always give the same bytes."""
+    record = [f"{name},{_record_hash(data)},{len(data)}" for name, data in entries]
+    record.append(f"{dist_info}/RECORD,,")
+    entries = [*entries, (f"{dist_info}/RECORD", ("\n".join(record) + "\n").encode("utf-8"))]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in entries:
+            zf.writestr(_zipinfo(name), data, compresslevel=9)
+    return buffer.getvalue()
+
+
 def build_wheel(package_dir: Path, base_version: str) -> Wheel:
     """Build `<package>-<base_version>+<sha8>-py3-none-any.whl` from `package_dir` in memory.
 
@@ -104,18 +118,9 @@ def build_wheel(package_dir: Path, base_version: str) -> Wheel:
         (f"{dist_info}/WHEEL", wheel_meta.encode("utf-8")),
         (f"{dist_info}/top_level.txt", f"{package}\n".encode()),
     ]
-    record_lines = [f"{name},{_record_hash(data)},{len(data)}" for name, data in entries]
-    record_lines.append(f"{dist_info}/RECORD,,")
-    entries.append((f"{dist_info}/RECORD", ("\n".join(record_lines) + "\n").encode("utf-8")))
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        # Payload sorted first, then .dist-info (the wheel spec asks for it at the end).
-        for name, data in entries:
-            zf.writestr(_zipinfo(name), data, compresslevel=9)
     return Wheel(
         filename=f"{package}-{version}-py3-none-any.whl",
-        data=buffer.getvalue(),
+        data=pack(entries, dist_info),
         version=version,
         payload_sha256=payload_sha256,
     )
