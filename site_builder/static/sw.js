@@ -195,10 +195,12 @@ self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "cache-engine") {
     event.waitUntil(fillEngine(PREFETCH_PATIENCE_MS).catch(() => {})); // else: next visit
-  } else if (message.type === "cache-page" && typeof message.url === "string") {
+  } else if (message.type === "cache-page" || message.type === "cache-data") {
+    // cache-page: the page itself (url) and its data (resources); cache-data: data only.
     const resources = Array.isArray(message.resources) ? message.resources : [];
+    const page = message.type === "cache-page" && typeof message.url === "string";
     event.waitUntil(Promise.all([
-      savePage(message.url).catch(() => {}),
+      page ? savePage(message.url).catch(() => {}) : null,
       ...resources.map((url) => saveData(url).catch(() => {})),
     ]));
   }

@@ -64,9 +64,11 @@ if (rulesVersion && !offline && store) {
 // Whether this page came through the service worker (which then saved it already).
 const controlledAtLoad = "serviceWorker" in navigator && !!navigator.serviceWorker.controller;
 
-/** This site's JSON files the page has loaded so far. */
-function fetchedData() {
-  return performance.getEntriesByType("resource")
+/** This site's JSON files among `entries` (resource timings) that did not come through the
+ * service worker (`workerStart` 0), so it has not saved them. */
+function unsavedData(entries) {
+  return entries
+    .filter((entry) => entry.workerStart === 0)
     .map((entry) => new URL(entry.name))
     .filter((url) => url.origin === root.origin && url.pathname.startsWith(root.pathname) &&
       url.pathname.endsWith(".json"))
@@ -91,8 +93,14 @@ async function register() {
       // Without the fragment: on the calculator it holds the visitor's answers.
       url: location.href.split("#")[0],
       // The data the page fetched (the search index), to read it offline too.
-      resources: fetchedData(),
+      resources: unsavedData(performance.getEntriesByType("resource")),
     });
+    // Data fetched from now until the service worker takes charge of this page (e.g. the
+    // search index on a first search) bypasses it too: hand it over as it arrives.
+    new PerformanceObserver((list) => {
+      const resources = unsavedData(list.getEntries());
+      if (resources.length) worker.postMessage({ type: "cache-data", resources });
+    }).observe({ type: "resource" });
   }
   // On the calculator: once its engine runs, keep the engine's files for offline use (the
   // service worker copies what was just downloaded rather than downloading it again).
