@@ -34,13 +34,33 @@ from .wheel import Wheel, pack
 SCRIPT = Path(__file__).parent / "node" / "precompile.mjs"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CACHE = PROJECT_ROOT / ".cache" / "bytecode"
-# What the build runs before compiling: whatever these import is what gets compiled. A score
-# and a plan cover the calculator's two operations.
-WARMUP = (
-    {"op": "score", "profile": {"age": 30, "education": "bachelor_degree", "si_months": 36},
-     "date": "2026-11-21"},
-    {"op": "plan", "profile": {"age": 30, "education": "bachelor_degree", "si_months": 36},
-     "start": "2026-11"},
+# What the build runs before compiling: whatever these import is what gets compiled, and the
+# only standard-library modules the site ships. So they cover everything the engine does: a
+# score and a plan as the calculator asks them, the form, both case suites (every rule, note,
+# warning and planner path the tests know), and refused input of every kind (the error paths
+# import modules of their own). Each is (request text, whether the bridge must accept it).
+PROFILE = {"age": 30, "education": "bachelor_degree", "si_months": 36}
+WARMUP: tuple[tuple[str, bool], ...] = (
+    *((json.dumps(request, ensure_ascii=False, sort_keys=True), True) for request in (
+        {"op": "score", "profile": PROFILE, "date": "2026-11-21"},
+        {"op": "plan", "profile": PROFILE, "start": "2026-11"},
+        {"op": "fields"},
+        {"op": "schema"},
+        {"op": "cases"},
+        {"op": "plan_cases"},
+    )),
+    *((text, False) for text in (
+        "not json",
+        "",
+        "[]",
+        '{"op": "nope"}',
+        '{"op": "score", "profile": {"age": 99, "age": 30}}',
+        '{"op": "score", "profile": {"age": NaN}}',
+        '{"op": "score", "profile": {"age": 1' + "0" * 40 + "}}",
+        '{"op": "score", "profile": ' + "[" * 100 + "]" * 100 + "}",
+        '{"op": "score", "profile": {"age": "x", "education": "none"}, "date": "1999-01-01"}',
+        '{"op": "plan", "profile": {"age": 30}, "start": "10000-01"}',
+    )),
 )
 NODE_TIMEOUT_S = 600
 
@@ -63,7 +83,7 @@ def python_tag(runtime: Runtime) -> str:
 def precompile(runtime: Runtime, wheel: Wheel, cache: Path = CACHE) -> Precompiled:
     """The precompiled standard library and wheel for `wheel` on `runtime` (cached)."""
     stdlib_source = runtime.stdlib
-    warmup = [json.dumps(request, ensure_ascii=False, sort_keys=True) for request in WARMUP]
+    warmup = [{"request": text, "ok": ok} for text, ok in WARMUP]
     key = hashlib.sha256()
     for part in (SCRIPT.read_bytes(), stdlib_source.read_bytes(), wheel.data,
                  runtime.version.encode(), json.dumps(warmup).encode(),

@@ -2,13 +2,16 @@
 //
 //   node precompile.mjs <pyodide dir> <job.json>
 //
-// job.json: {"stdlib_in", "stdlib_out", "wheel_in", "wheel_out": paths, "warmup": [bridge
-// request texts]}. The script boots Pyodide, installs the wheel the way the calculator's
+// job.json: {"stdlib_in", "stdlib_out", "wheel_in", "wheel_out": paths, "warmup": [{"request":
+// bridge request text, "ok": whether the bridge must accept it}]}. The script boots Pyodide, installs the wheel the way the calculator's
 // worker does and answers the warm-up requests (a score and a plan), so that `sys.modules`
 // then holds every standard-library module the calculator needs. It writes:
-// - stdlib_out: python_stdlib.zip with each of those modules as an unchecked hash-based
-//   `.pyc` (PEP 552: no timestamps) instead of its `.py`; every other member unchanged, so
-//   anything else still imports (compiled on demand, as before);
+// - stdlib_out: a python_stdlib.zip holding just those modules, each as an unchecked
+//   hash-based `.pyc` (PEP 552: no timestamps). Modules the calculator never imports are left
+//   out (they were two thirds of the download): the warm-up covers everything the engine does
+//   (the bridge's case suites, plans, the form, errors and hostile input), and the parity tests
+//   run every request kind against this very zip, so a missing module fails a test, not a
+//   visitor;
 // - wheel_out: the wheel's members with every `.py` compiled the same way (the caller
 //   rewrites the wheel's RECORD and tag).
 // Code objects are compiled under the file name the module has inside Pyodide, so
@@ -48,9 +51,12 @@ pyodide.unpackArchive(new Uint8Array(readFileSync(job.wheel_in)), "wheel", {
   extractDir: sitePackages,
 });
 const handle = pyodide.pyimport("scoring.bridge").handle;
-for (const request of job.warmup) {
+for (const { request, ok } of job.warmup) {
   const reply = JSON.parse(handle(request));
-  if (!reply.ok) throw new Error(`warm-up request failed: ${request}: ${JSON.stringify(reply)}`);
+  if (reply.ok !== ok) {
+    throw new Error(`warm-up request ${request.slice(0, 200)}: expected ok=${ok}, got ` +
+      JSON.stringify(reply).slice(0, 2000));
+  }
 }
 
 const compileZip = pyodide.runPython(`
@@ -74,7 +80,8 @@ def used_modules(prefix):
 
 
 def compile_zip(data, prefix, only):
-    """Zip bytes in -> zip bytes out; .py members in \`only\` (all if None) become .pyc."""
+    """Zip bytes in -> zip bytes out: .py members become .pyc; with \`only\` (a set of member
+    names), every other member is left out."""
     out = io.BytesIO()
     members = []
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as source:
@@ -83,7 +90,9 @@ def compile_zip(data, prefix, only):
                 continue
             body = source.read(info)
             name = info.filename
-            if name.endswith(".py") and (only is None or name in only):
+            if only is not None and name not in only:
+                continue
+            if name.endswith(".py"):
                 code = compile(body, prefix + name, "exec", dont_inherit=True)
                 hashed = importlib.util.source_hash(body)
                 body = bytes(_code_to_hash_pyc(code, hashed, checked=False))

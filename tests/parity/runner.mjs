@@ -41,7 +41,13 @@ const requests = JSON.parse(readFileSync(requestsPath, "utf8"));
 const replies = requests.map((text) => handle(text));
 const python = pyodide.runPython("import sys; sys.version.split()[0]");
 const scoring = pyodide.runPython("import scoring, pathlib; str(pathlib.Path(scoring.__file__).parent)");
-const version = pyodide.runPython("import importlib.metadata as m; m.version('scoring')");
+// The installed version from the wheel's METADATA (importlib.metadata is not in the site's
+// trimmed standard library: the calculator never needs it).
+const version = pyodide.runPython(`
+import pathlib, scoring
+meta = next(pathlib.Path(scoring.__file__).parent.parent.glob("scoring-*.dist-info/METADATA"))
+next(l.split(": ", 1)[1] for l in meta.read_text().splitlines() if l.startswith("Version: "))
+`);
 // Where the bridge and a standard-library module were loaded from (.pyc when precompiled).
 const files = pyodide.runPython("import scoring.bridge, json; [scoring.bridge.__file__, json.__file__]").toJs();
 process.stdout.write(JSON.stringify({ python, scoring, version, files, replies }));
