@@ -7,6 +7,7 @@ reload, with a notice."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import re
 import shutil
@@ -19,8 +20,14 @@ from playwright.sync_api import expect
 import scoring
 from scoring.rules_version import rules_version_of_folder
 from site_builder import calculator
-from tests.browser.calc import current_fragment, open_calculator, poll, wait_for_total
-from tests.browser.conftest import ROOT, build_site
+from tests.browser.calc import (
+    current_fragment,
+    open_calculator,
+    poll,
+    wait_for_total,
+    wait_ready,
+)
+from tests.browser.conftest import BASE_URL, ROOT, build_site
 from tests.browser.server import serve
 
 pytestmark = pytest.mark.browser
@@ -143,27 +150,81 @@ def test_the_home_page_search_works_offline_after_one_visit(context, site):
         site.offline = False
 
 
-def test_a_first_visit_downloads_no_file_twice(browser, site):
-    # A fresh context is like a private window: nothing cached, an in-memory HTTP cache.
+def first_visit_counts(browser, site, arrive) -> collections.Counter:
+    """Every path the server was asked for during a first visit in a fresh context (like a
+    private window: nothing cached, an in-memory HTTP cache), `arrive(page)` opening the
+    calculator, up to the service worker holding the whole engine."""
     context = browser.new_context(locale="zh-CN")
     try:
         page = context.new_page()
-        open_calculator(page, site, "age=30")
+        arrive(page)
+        wait_ready(page)
         wait_for_total(page, {"age": 30})
         # Everything the service worker keeps is in place: its install and the engine's copy.
         wait_until_offline_ready(page)
         wait_until_engine_cached(page, site.dist)
         # The browser's own update checks of the service worker script do not count: it
         # re-reads that one small file past every cache, by design.
-        counts = collections.Counter(
+        return collections.Counter(
             r.path for r in site.requests
             if r.method == "GET" and r.headers.get("Service-Worker") != "script"
         )
-        twice = {path: n for path, n in counts.items() if n > 1}
-        assert not twice, f"requested more than once: {twice}"
-        assert any("pyodide.asm.wasm" in path for path in counts)
     finally:
         context.close()
+
+
+@contextlib.contextmanager
+def hosted(site, host, cache_control):
+    """The shared test server behaving like another host for the duration of the block."""
+    site.host, site.cache_control = host, cache_control
+    try:
+        yield site
+    finally:
+        site.host, site.cache_control = None, None
+
+
+LINK_PAGE = BASE_URL + "__tests__/link/"
+
+
+def arrive_by_link(site, origin: str):
+    """Open the calculator by clicking a link on a page of `origin` (a search result, a
+    chat message): a cross-site arrival when `origin` is another site."""
+    href = site.url("calculator/#age=30")
+    site.extra[LINK_PAGE] = (f'<!doctype html><a id="go" href="{href}">计算器</a>'.encode(),
+                             "text/html")
+
+    def arrive(page):
+        page.goto(origin + LINK_PAGE)
+        page.click("#go")
+
+    return arrive
+
+
+@pytest.mark.parametrize("host, cache_control", [
+    # No Cache-Control and no validators: the HTTP cache keeps the responses all the same.
+    pytest.param("gzip", None, id="no-cache-headers"),
+    pytest.param("gzip", "max-age=600", id="github-pages"),
+])
+def test_a_first_visit_downloads_no_file_twice(browser, site, host, cache_control):
+    with hosted(site, host, cache_control):
+        counts = first_visit_counts(browser, site, arrive_by_link(site, site.origin))
+    twice = {path: n for path, n in counts.items() if n > 1}
+    assert not twice, f"requested more than once: {twice}"
+    assert counts[BASE_URL + "calculator/"] == 1
+    assert any("pyodide.asm.wasm" in path for path in counts)
+
+
+def test_a_first_visit_from_another_site_downloads_the_engine_once(browser, site):
+    # The browser keeps what a navigation from another site loaded apart from what this site's
+    # own requests can reuse (cache partitioning), so the service worker downloads the page's
+    # HTML once more for its offline copy; the engine itself is downloaded once.
+    other_site = site.origin.replace("127.0.0.1", "localhost")
+    with hosted(site, "gzip", "max-age=600"):
+        counts = first_visit_counts(browser, site, arrive_by_link(site, other_site))
+    twice = {path: n for path, n in counts.items() if n > 1}
+    assert set(twice) <= {BASE_URL + "calculator/"}, f"requested more than once: {twice}"
+    assert twice.get(BASE_URL + "calculator/", 1) <= 2
+    assert any("pyodide.asm.wasm" in path for path in counts)
 
 
 def test_second_visit_works_with_the_network_off(context, site):
