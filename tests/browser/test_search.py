@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.calc import poll
+
 pytestmark = pytest.mark.browser
 
 # (query, the entry a visitor expects to find, whether it must be the first result)
@@ -120,3 +122,24 @@ def test_without_javascript_the_lists_still_lead_to_every_entry(site, browser) -
     page.goto(site.url("catalogue/skills/"))
     assert page.locator("#entry-list > li a:visible").count() == 63
     context.close()
+
+
+def index_requests(site) -> int:
+    return sum("/search.json" in r.path for r in site.requests)
+
+
+def test_the_index_loads_only_when_the_visitor_turns_to_the_box(site, page) -> None:
+    # Most visits never search: the index stays off the wire until the box is used.
+    page.goto(site.url(""), wait_until="networkidle")
+    assert index_requests(site) == 0
+    page.locator("#search-input").focus()
+    poll(lambda: index_requests(site) == 1)
+    search(page, "kj")
+    assert result_names(page)[0] == "会计专业技术资格（中级）"
+    # A catalogue's page narrows its list from the same index, also loaded on demand.
+    site.requests.clear()
+    page.goto(site.url("catalogue/skills/"), wait_until="networkidle")
+    assert index_requests(site) == 0
+    search(page, "电工")
+    assert page.locator("#entry-list > li:visible").count() >= 1
+

@@ -303,20 +303,37 @@ function setUp(box) {
     }
   }
 
+  // The index (tens of KB) is fetched on the first sign the visitor means to search, not with
+  // the page: most visits never search, and a phone's first screen should not wait for it.
+  let loading = null;
+  function load() {
+    loading ??= fetch(box.dataset.index)
+      .then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.json();
+      })
+      .then((index) => {
+        prepared = prepare(index);
+        update(); // the user may have typed while it loaded
+      })
+      .catch(() => {
+        loading = null; // the next keystroke tries again (the network may be back)
+        status.textContent = "目录索引没有载入，暂时无法查找。您可以逐项浏览下面的目录。";
+      });
+  }
+
   box.hidden = false;
-  input.addEventListener("input", update);
-  fetch(box.dataset.index)
-    .then((response) => {
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return response.json();
-    })
-    .then((index) => {
-      prepared = prepare(index);
-      update(); // the browser may restore a query on back/forward, or the user typed already
-    })
-    .catch(() => {
-      status.textContent = "目录索引没有载入，暂时无法查找。您可以逐项浏览下面的目录。";
-    });
+  input.addEventListener("input", () => {
+    load();
+    update();
+  });
+  // A tap or a click reaches the box before the focus does: a head start on the download.
+  for (const type of ["focus", "pointerdown"]) input.addEventListener(type, load);
+  // Text already in the box when this runs (typed while the page loaded) is searched at once.
+  if (queryWords(input.value).length) {
+    load();
+    update();
+  }
 }
 
 if (typeof document !== "undefined") {
