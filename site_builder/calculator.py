@@ -64,7 +64,7 @@ START_NOTE = "每位申请人都要回答这几项。"
 
 # The page's ES modules (static/calc/): calculator.js is the entry, plan.js is imported on
 # demand; the others are imported by them. Relative imports of one another only.
-PAGE_MODULES = ("dom.js", "engine.js", "form.js", "result.js", "share.js", "plan.js",
+PAGE_MODULES = ("dom.js", "start.js", "engine.js", "form.js", "result.js", "share.js", "plan.js",
                 "calculator.js")
 IMPORT_RE = re.compile(r'(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)"\./([a-z][a-z0-9-]*\.js)"')
 

@@ -138,3 +138,29 @@ def test_answers_out_of_range_are_pointed_out_before_the_engine_loads(context, s
     assert page.locator("#calculator").get_attribute("data-engine") == "loading"
     for route in stalled:
         route.abort()
+
+
+def test_the_engine_starts_before_the_page_scripts_have_loaded(context, site):
+    # The page's main module is held back, as on a slow connection: the engine's worker must
+    # not wait for it (start.js starts it from the page's head), and the page takes the worker
+    # over, with what it said meanwhile, once its modules run.
+    held = []
+    context.route("**/calculator/calculator.js*", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(site.url("calculator/#age=30"), wait_until="commit")  # "load" waits for it
+    # (Playwright hands over the held request only while the test calls into it.)
+    poll(lambda: page.wait_for_timeout(50) or held, timeout=30)
+    engine_files = ("/calculator/worker.js", "/pyodide.asm.wasm", "/python_stdlib-")
+    poll(lambda: all(any(name in r.path for r in site.requests) for name in engine_files),
+         timeout=60)
+    assert held
+    assert page.locator("#calculator").get_attribute("data-engine") == "idle"
+    for route in held:
+        route.continue_()
+    context.unroute("**/calculator/calculator.js*")
+    expect(page.locator("#calculator")).to_have_attribute(
+        "data-engine", "ready", timeout=READY_TIMEOUT_MS
+    )
+    wait_for_total(page, {"age": 30})
+    # One worker: its script was requested once.
+    assert sum("/calculator/worker.js" in r.path for r in site.requests) == 1

@@ -299,14 +299,19 @@ function loadFragment() {
 
 // ---- Links from catalogue entries (contract 1) ----------------------------------------------
 
-const catalogueEntries = JSON.parse($("catalogue-entries").textContent || "{}").entries || {};
+// Read only when a link names an entry: most visits never need the 16 KB of names.
+let catalogueEntries = null;
+function catalogueEntry(from) {
+  catalogueEntries ??= JSON.parse($("catalogue-entries").textContent || "{}").entries || {};
+  return Object.hasOwn(catalogueEntries, from) ? catalogueEntries[from] : null;
+}
 
 /** `from=<segment>/<id>`: say what the link filled in, and ask the title's condition at once. */
 function showPrefill(from) {
   const box = $("prefill-notice");
   box.hidden = from === null;
   if (from === null) return;
-  const entry = Object.hasOwn(catalogueEntries, from) ? catalogueEntries[from] : null;
+  const entry = catalogueEntry(from);
   if (!entry) {
     box.textContent = TEXT.unknownEntry;
     return;

@@ -1,11 +1,13 @@
-// The engine client: starts the scoring engine in a module Web Worker, shows its loading
-// status, sends it one request at a time and hands the replies back, and registers the
-// service worker once the engine is up. Protocol: see worker.js and docs/architecture.md.
+// The engine client: takes over the scoring engine's module Web Worker (started by start.js
+// as early as the page can, or started here on a retry), shows its loading status, sends it
+// one request at a time and hands the replies back. Protocol: see worker.js and
+// docs/architecture.md.
 //
 // Everything the user types stays in this tab: the worker computes locally, and the only
 // requests are for the engine's own static files.
 
 import { $, h } from "./dom.js";
+import { takeEarlyWorker } from "./start.js";
 
 const root = document.getElementById("calculator");
 
@@ -85,9 +87,13 @@ export function ask(op, profile, { generation, fragment }) {
 }
 
 function setStatus(text, state) {
-  $("calc-status-text").textContent = text;
-  root.dataset.engine = state;
-  $("calc-progress").hidden = state !== "loading";
+  // Only what changed: progress arrives several times a second while the engine loads, and
+  // each write to the page's root would restyle the whole page on a slow phone's main thread.
+  const status = $("calc-status-text");
+  if (status.textContent !== text) status.textContent = text;
+  if (root.dataset.engine !== state) root.dataset.engine = state;
+  const bar = $("calc-progress");
+  if (bar.hidden !== (state !== "loading")) bar.hidden = state !== "loading";
   showRetry(state === "failed");
 }
 
@@ -102,7 +108,7 @@ function showRetry(show) {
     });
   }
   if (show) $("calc-status").append(retry);
-  else retry.remove();
+  else if (retry.isConnected) retry.remove();
 }
 
 /** Say plainly what failed and what to try; the retry button starts a new worker. */
@@ -120,6 +126,10 @@ function engineFailed(reason, message, lead = TEXT.failed) {
 
 let watchdog = 0;
 let firstBytes = null; // {at, received}: when bytes first arrived, for the estimate
+// The status line (a live region: screen readers announce each change) is rewritten at most
+// once a second while bytes arrive; the progress bar follows every message.
+const TEXT_EVERY_MS = 1000;
+let textAt = -Infinity;
 
 function stopWatchdog() {
   clearTimeout(watchdog);
@@ -136,9 +146,11 @@ function showProgress({ stage, received, expected }) {
   if (stage === "download" && expected > 0) {
     bar.max = expected;
     bar.value = received;
-    let text = TEXT.download(received, expected);
     const now = performance.now();
     if (!firstBytes && received > 0) firstBytes = { at: now, received };
+    if (now - textAt < TEXT_EVERY_MS && root.dataset.engine === "loading") return;
+    textAt = now;
+    let text = TEXT.download(received, expected);
     const seconds = firstBytes ? (now - firstBytes.at) / 1000 : 0;
     // An estimate only once there is a rate to go by.
     if (seconds > 1 && received > firstBytes.received) {
@@ -163,7 +175,9 @@ export function startEngine(callbacks) {
 }
 
 function launch() {
-  if (!("Worker" in window)) {
+  // The worker start.js created as the page began loading (the first launch only).
+  const early = takeEarlyWorker();
+  if (!early && !("Worker" in window)) {
     setStatus(TEXT.noWorker, "failed");
     showRetry(false); // nothing a retry can change
     return;
@@ -171,18 +185,23 @@ function launch() {
   ready = false;
   inFlight = null;
   firstBytes = null;
+  textAt = -Infinity;
   setStatus(TEXT.loading, "loading");
-  performance.mark("calc-worker-start");
-  try {
-    worker = new Worker(root.dataset.worker, { type: "module", name: "scoring" });
-  } catch {
-    setStatus(TEXT.noWorker, "failed");
-    showRetry(false); // nothing a retry can change
-    return;
+  if (early) {
+    worker = early.worker;
+  } else {
+    performance.mark("calc-worker-start");
+    try {
+      worker = new Worker(root.dataset.worker, { type: "module", name: "scoring" });
+    } catch {
+      setStatus(TEXT.noWorker, "failed");
+      showRetry(false); // nothing a retry can change
+      return;
+    }
   }
   feedWatchdog();
   const current = worker;
-  worker.addEventListener("message", ({ data }) => {
+  const onMessage = (data) => {
     if (worker !== current) return; // a worker given up on (watchdog) may still talk
     if (data.type === "progress") {
       feedWatchdog();
@@ -200,11 +219,24 @@ function launch() {
       inFlight = null;
       handlers.onResponse(answered, data.text);
     } else if (data.type === "failed") engineFailed(data.reason, data.message);
-  });
+  };
+  const onError = (message) => {
+    if (worker === current) engineFailed("engine", message || "脚本错误");
+  };
+  worker.addEventListener("message", ({ data }) => onMessage(data));
   worker.addEventListener("error", (event) => {
     event.preventDefault();
-    if (worker === current) engineFailed("engine", event.message || "脚本错误");
+    onError(event.message);
   });
-  // The worker knows its files from the build; the message only says "start".
-  worker.postMessage({ type: "init" });
+  if (early) {
+    // What the worker said before this module ran, in order, then everything it says next.
+    early.release();
+    for (const event of early.events) {
+      if ("data" in event) onMessage(event.data);
+      else onError(event.error);
+    }
+  } else {
+    // The worker knows its files from the build; the message only says "start".
+    worker.postMessage({ type: "init" });
+  }
 }
