@@ -13,8 +13,10 @@
 - `calculator/scoring-<version>+<sha8>-cp314-none-any.whl`: a deterministic wheel of the
   package (`wheel.py`) with its modules precompiled (`bytecode.py`), installed in the worker
   without micropip;
-- `calculator/python_stdlib-<pyodide version>-<sha8>.zip`: Pyodide's standard library with
-  the modules the calculator imports precompiled (`bytecode.py`);
+- `calculator/python_stdlib-<pyodide version>-<sha8>.zip`: the standard-library modules the
+  calculator imports, precompiled (`bytecode.py`);
+- `calculator/snapshot-<pyodide version>-<sha8>.bin`: the engine's memory snapshot, gzipped
+  and checked at build time (`snapshot.py`), restored on repeat visits;
 - `pyodide/<version>/…`: the pinned runtime from node_modules (`pyodide_runtime.py`);
 - `.br` and `.gz` copies of those large files, for hosts that serve precompressed files
   (`precompress.py`);
@@ -42,6 +44,7 @@ from .errors import BuildError
 from .precompress import compressed_copies
 from .pyodide_runtime import find_runtime
 from .render import CSP_WASM, STATIC, Producer, RenderContext
+from .snapshot import snapshot
 from .urls import output_path, relative
 from .wheel import build_wheel
 
@@ -210,29 +213,40 @@ def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
     """Write everything the worker loads; returns it by role.
 
     Roles: ``loader`` (pyodide.mjs), ``runtime`` (pyodide.asm.mjs), ``wasm``, ``stdlib``
-    (precompiled, `bytecode.py`) and ``wheel`` (precompiled). This one mapping feeds the
-    worker's ENGINE block, the download size the page states and the service worker's
-    manifest, so the three can never disagree.
+    (precompiled, `bytecode.py`), ``wheel`` (precompiled) and ``snapshot`` (the memory
+    snapshot, `snapshot.py`, used on repeat visits). This one mapping feeds the worker's ENGINE
+    block, the download size the page states and the service worker's manifest, so the three
+    can never disagree.
     """
     import scoring  # the real package: the wheel, the form and the browser all use it
 
     runtime = find_runtime(PROJECT_ROOT / "node_modules")
     pure = build_wheel(SCORING_DIR, scoring.__version__)
     compiled = precompile(runtime, pure)
+    heap = snapshot(runtime, compiled)
     files: dict[str, tuple[str, bytes]] = {}
     for role, source in zip(("loader", "runtime", "wasm"), runtime.sources, strict=True):
         files[role] = (runtime.folder + source.name, source.read_bytes())
     files["stdlib"] = (URL + compiled.stdlib_filename, compiled.stdlib)
     files["wheel"] = (URL + compiled.wheel.filename, compiled.wheel.data)
+    files["snapshot"] = (URL + heap.filename, heap.data)
     engine = {}
     for role, (path, data) in files.items():
         ctx.write_bytes(path, data)
         engine[role] = EngineFile(path, hashlib.sha256(data).hexdigest(), len(data))
     # For hosts that serve precompressed files (README, Hosting); browsers never ask for them
-    # by name, so they are not in the service worker's manifest.
-    for path, data in compressed_copies(dict(files.values())).items():
+    # by name, so they are not in the service worker's manifest. (The snapshot is gzip data
+    # already: no copies.)
+    large = dict(value for role, value in files.items() if role != "snapshot")
+    for path, data in compressed_copies(large).items():
         ctx.write_bytes(path, data)
     return engine
+
+
+def first_visit(engine: dict[str, EngineFile]) -> dict[str, EngineFile]:
+    """The engine files a first visit downloads before its first score: all but the memory
+    snapshot, which the service worker fetches afterwards for the next visit."""
+    return {role: file for role, file in engine.items() if role != "snapshot"}
 
 
 def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) -> str:
@@ -242,8 +256,10 @@ def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) 
         "pyodide": relative(URL, engine["loader"].path.rsplit("/", 1)[0] + "/"),
         "stdlib": quote(relative(URL, engine["stdlib"].path)),
         "wheel": quote(relative(URL, engine["wheel"].path)),
+        "snapshot": quote(relative(URL, engine["snapshot"].path)),
         "lock": lock,
-        "bytes": {role: file.size for role, file in engine.items()},
+        # What a first visit downloads (the progress shown): the snapshot is not among it.
+        "bytes": {role: file.size for role, file in first_visit(engine).items()},
     }
     template = (CALC_STATIC / "worker.js").read_text(encoding="utf-8")
     if template.count('"__ENGINE__"') != 1:
@@ -297,7 +313,8 @@ def produce(ctx: RenderContext) -> None:
         # The version of the rules the wheel carries: the page notices when it changes.
         rules_version=rules_version_of_folder(SCORING_DIR / "rules"),
         # What a first visit downloads for the engine, for the page to say plainly.
-        download_mb=max(1, round(sum(file.size for file in engine.values()) / 1e6)),
+        download_mb=max(1, round(sum(file.size for file in first_visit(engine).values())
+                                 / 1e6)),
     )
 
     page = out_root / output_path(URL)

@@ -3,7 +3,8 @@ it does under CPython.
 
 The wheel and the standard library are the ones the site ships (`site_builder.wheel`,
 precompiled to Python 3.14 bytecode by `site_builder.bytecode`), installed the way the
-browser worker installs them. Requests: the full scoring case suite (bridge op ``cases``),
+browser worker installs them; every test runs twice, once after a normal start and once
+after restoring the site's memory snapshot (`site_builder.snapshot`), as a repeat visit does. Requests: the full scoring case suite (bridge op ``cases``),
 the planner case suite (``plan_cases``), the form and schema, a few hundred generated
 profiles (valid and invalid) scored on a fixed date, plans for some of them from a fixed
 month (op ``plan``, as the calculator asks), and malformed requests. Every reply must be
@@ -26,6 +27,7 @@ from scoring.bridge import handle
 from scoring.cases import load_cases, load_plan_cases
 from site_builder.bytecode import precompile
 from site_builder.pyodide_runtime import find_runtime
+from site_builder.snapshot import snapshot
 from site_builder.wheel import build_wheel
 
 pytestmark = pytest.mark.node
@@ -125,8 +127,10 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def pyodide_run(tmp_path_factory):
+@pytest.fixture(scope="module", params=["normal start", "restored snapshot"])
+def pyodide_run(request, tmp_path_factory):
+    """Every request answered inside Pyodide: after a normal start (a first visit), and after
+    restoring the site's memory snapshot (a repeat visit); every test runs on both."""
     node = shutil.which("node")
     assert node, "Node.js is required for the parity test (./dev test installs npm packages)"
     assert (PYODIDE / "pyodide.mjs").is_file(), "node_modules/pyodide is missing: run `npm ci`"
@@ -138,11 +142,16 @@ def pyodide_run(tmp_path_factory):
     wheel_path.write_bytes(wheel.data)
     stdlib_path = work / compiled.stdlib_filename
     stdlib_path.write_bytes(compiled.stdlib)
+    extra = []
+    if request.param == "restored snapshot":
+        heap = snapshot(find_runtime(ROOT / "node_modules"), compiled)
+        (work / heap.filename).write_bytes(heap.data)
+        extra.append(str(work / heap.filename))
     texts = requests()
     (work / "requests.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     proc = subprocess.run(
         [node, str(RUNNER), str(PYODIDE), str(wheel_path), str(work / "requests.json"),
-         str(stdlib_path)],
+         str(stdlib_path), *extra],
         # Pyodide under Node mounts the working directory as its home, which is first on
         # sys.path: run from an empty folder, or `import scoring` would find the checkout.
         cwd=work, capture_output=True, text=True, timeout=600, check=False,

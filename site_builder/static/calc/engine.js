@@ -22,6 +22,7 @@ const TEXT = {
   stage: {
     start: "下载完成，正在启动计算引擎，通常只需几秒钟……",
     rules: "正在载入计分规则……",
+    fallback: "快速启动未成功，正在以常规方式启动计算引擎，需要多等几秒……",
   },
   ready: "计算引擎已就绪，修改任何一项，结果都会立即更新。",
   failed: "计算引擎未能启动。",
@@ -212,6 +213,8 @@ function launch() {
       performance.mark("calc-engine-ready");
       // The worker's own timings (boot, install): shown by the benchmark, handy when debugging.
       root.dataset.engineMs = JSON.stringify(data.ms);
+      // How it started: "snapshot" (restored on a repeat visit), "normal" or "fallback".
+      root.dataset.engineStart = data.start || "normal";
       setStatus(TEXT.ready, "ready");
       handlers.onReady();
     } else if (data.type === "response") {

@@ -1,16 +1,30 @@
 // The calculator's engine: a module Web Worker that runs the site's own `scoring` wheel
 // on Pyodide, so the page never freezes and nothing the user types leaves the device.
 //
-// The builder fills in ENGINE (below): where the runtime, the precompiled standard library and
-// the precompiled wheel are (relative to this file), their sizes, and Pyodide's lock `info`.
-// So every download starts the moment this module runs, without waiting for the page.
+// The builder fills in ENGINE (below): where the runtime, the precompiled standard library,
+// the precompiled wheel and the memory snapshot are (relative to this file), their sizes, and
+// Pyodide's lock `info`. So every download starts the moment this module runs, without
+// waiting for the page.
+//
+// Two ways to start (site_builder/snapshot.py):
+// - from the memory snapshot, when this device already holds it (the service worker keeps it
+//   with the engine after the calculator's first run): Pyodide restores the heap the build
+//   saved after importing the engine, skipping Python's start-up and every import;
+// - normally, on a first visit: the snapshot is 4.6 MB more to download, which costs more time
+//   than it saves on a first visit (measured in benchmarks/calculator.py), so it is not
+//   fetched here; the service worker downloads it after the first score, for next time.
+// If restoring fails for any reason (or takes too long), the worker says so and starts
+// normally.
 //
 // Protocol (plain JSON-compatible objects, see docs/architecture.md):
 //   page → worker  {type: "init", …}   accepted for compatibility; nothing in it is needed
 //                  {type: "request", id: n, request: {op: "score", …}}
 //   worker → page  {type: "progress", stage: "download"|"start"|"rules",
 //                   received: bytes, expected: bytes}
-//                  {type: "ready", ms: {start, download, boot, install}}
+//                  {type: "progress", stage: "fallback"}  restoring the snapshot failed:
+//                                                          starting normally instead
+//                  {type: "ready", ms: {start, boot, install}, start: "snapshot"|"normal"|
+//                   "fallback"}
 //                  {type: "response", id: n, text: "{\"ok\": …}", ms: number}  (bridge reply text)
 //                  {type: "failed", message: "…", reason: "http"|"mime"|"network"|"engine"}
 // Requests that arrive before the engine is ready wait in a queue and are answered in order.
@@ -26,7 +40,13 @@ const FILES = {
   wasm: at(ENGINE.pyodide + "pyodide.asm.wasm"),
   stdlib: at(ENGINE.stdlib),
   wheel: at(ENGINE.wheel),
+  snapshot: ENGINE.snapshot ? at(ENGINE.snapshot) : null,
 };
+// Also set by the benchmark (a modified copy of this file) to measure the snapshot on a first
+// visit: when true, the snapshot is downloaded if this device does not hold it.
+const SNAPSHOT_ON_FIRST_VISIT = false;
+// Restoring takes a fraction of a second; past this, something is wrong: start normally.
+const RESTORE_TIMEOUT_MS = 20_000;
 // Contract 4 (docs/architecture.md): engine files this worker fetched from the network go
 // into this cache, so the service worker's install copies them instead of downloading again.
 const PREFETCH_CACHE = "calc-prefetch";
@@ -178,11 +198,39 @@ function answer({ id, request }) {
   post({ type: "response", id, text, ms: performance.now() - began });
 }
 
-async function start() {
+// ---- Starting Python -------------------------------------------------------------------
+
+/** The snapshot's bytes if this device holds them (Cache Storage: the service worker's engine
+ * cache keeps it, checked against its SHA-256), else null; never throws. */
+async function localSnapshot() {
+  if (!FILES.snapshot || typeof caches === "undefined") return null;
+  try {
+    const response = await caches.match(FILES.snapshot);
+    if (response) return await response.arrayBuffer();
+  } catch {
+    // Cache Storage unavailable: start normally.
+  }
+  if (!SNAPSHOT_ON_FIRST_VISIT) return null;
+  const response = await networkFetch(FILES.snapshot, { credentials: "same-origin" });
+  return response.ok ? response.arrayBuffer() : null;
+}
+
+/** The build gzips the snapshot (hosts that compress on the fly leave `.bin` files alone);
+ * bytes that are not gzip (a host that decoded them already) pass through. */
+async function gunzip(buffer) {
+  const bytes = new Uint8Array(buffer);
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function boot(snapshot) {
   const { loadPyodide } = await downloads.loader;
   const createPyodideModule = (await downloads.runtime).default;
-  const pyodide = await loadPyodide({
+  return loadPyodide({
     indexURL: at(ENGINE.pyodide),
+    // With a snapshot this must be the very zip it was made with (its index is in the heap):
+    // both come from the same build.
     stdLibURL: FILES.stdlib,
     createPyodideModule,
     // Our wheel is the only package, so an empty lock file saves fetching Pyodide's 120 KB one.
@@ -190,10 +238,13 @@ async function start() {
     // Keep Python's output off the page; it would only ever be debugging noise.
     stdout: () => {},
     stderr: (line) => console.warn(line),
+    ...(snapshot ? { _loadSnapshot: snapshot } : {}),
   });
-  const t1 = performance.now();
-  stage = "rules";
-  progress(true);
+}
+
+/** The wheel's files into site-packages (also after a restore: the file system is not part of
+ * the heap) and the bridge's entry point. */
+async function install(pyodide) {
   // unpackArchive extracts into the working directory unless told otherwise; a wheel belongs
   // in site-packages, where pip would put it. (Read from sys.path: importing sysconfig, or
   // importlib.metadata for the version, would add a third of a second to every start.)
@@ -201,10 +252,45 @@ async function start() {
     "import sys; next(p for p in sys.path if p.endswith('site-packages'))",
   );
   pyodide.unpackArchive(await downloads.wheel, "wheel", { extractDir: sitePackages });
-  handle = pyodide.pyimport("scoring.bridge").handle;
+  return pyodide.pyimport("scoring.bridge").handle;
+}
+
+/** Restore the snapshot and install the wheel; rejects on failure or after the timeout. */
+function restore(snapshot) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error("restoring took too long")), RESTORE_TIMEOUT_MS);
+  });
+  const restored = (async () => install(await boot(await gunzip(snapshot))))();
+  return Promise.race([restored, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function start() {
+  const snapshot = await localSnapshot();
+  let how = "normal";
+  let t1;
+  if (snapshot) {
+    try {
+      handle = await restore(snapshot);
+      how = "snapshot";
+    } catch (error) {
+      // Visible on the page ("fallback"), then the normal start, which needs nothing more.
+      console.warn("Restoring the engine's memory snapshot failed; starting normally.", error);
+      how = "fallback";
+      post({ type: "progress", stage: "fallback" });
+    }
+    t1 = performance.now();
+  }
+  if (!handle) {
+    const pyodide = await boot(null);
+    t1 = performance.now();
+    stage = "rules";
+    progress(true);
+    handle = await install(pyodide);
+  }
   const t2 = performance.now();
-  // Times from the worker's start: when it began, Pyodide booted, the rules were ready.
-  post({ type: "ready", ms: { start: t0, boot: t1 - t0, install: t2 - t1 } });
+  // Times from the worker's start: when it began, Python was up, the rules were ready.
+  post({ type: "ready", ms: { start: t0, boot: t1 - t0, install: t2 - t1 }, start: how });
   while (queue.length) answer(queue.shift());
 }
 

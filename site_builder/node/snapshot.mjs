@@ -1,0 +1,85 @@
+// Make and check the calculator's memory snapshot with the pinned Pyodide (build time).
+//
+//   node snapshot.mjs make   <pyodide dir> <job.json>
+//   node snapshot.mjs verify <pyodide dir> <job.json>
+//
+// job.json: {"stdlib": the site's precompiled standard library, "wheel": the site's compiled
+// wheel, "snapshot": the snapshot file (written by make, read by verify), "warmup": [bridge
+// request texts answered before the snapshot is taken], "requests": [bridge request texts
+// verify answers], "replies": where verify writes its replies (a JSON array of texts)}.
+//
+// make boots Pyodide the way the calculator's worker does (same standard library, same wheel,
+// installed the same way), imports the engine, answers the warm-up requests so every module
+// and cache a score and a plan need is in memory, and saves Pyodide's whole heap with its
+// (private, `@ignore`d in pyodide.d.ts) `makeMemorySnapshot`. The browser restores it with
+// `_loadSnapshot` and skips Python's start-up and every import.
+//
+// verify restores the snapshot in a fresh Pyodide exactly as the worker does (snapshot,
+// standard library, then the wheel unpacked again: the file system is not in the heap) and
+// answers `requests`; the caller compares the replies with CPython's, byte for byte.
+//
+// Both print one JSON line to stdout: {"heap": bytes of the heap, "initial": bytes of the heap
+// right after start-up (make only)}.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [mode, pyodideDir, jobPath] = process.argv.slice(2);
+if (!jobPath || !["make", "verify"].includes(mode)) {
+  console.error("usage: node snapshot.mjs make|verify <pyodide dir> <job.json>");
+  process.exit(2);
+}
+const job = JSON.parse(readFileSync(jobPath, "utf8"));
+const indexURL = path.resolve(pyodideDir) + path.sep;
+const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
+const lock = JSON.parse(readFileSync(path.join(indexURL, "pyodide-lock.json"), "utf8"));
+
+const options = {
+  indexURL,
+  lockFileContents: JSON.stringify({ info: lock.info, packages: {} }),
+  stdLibURL: path.resolve(job.stdlib),
+  stdout: (line) => console.error(line),
+  stderr: (line) => console.error(line),
+};
+
+/** The wheel into site-packages, as the worker installs it; then the bridge's handle. */
+function install(pyodide) {
+  const sitePackages = pyodide.runPython(
+    "import sys; next(p for p in sys.path if p.endswith('site-packages'))",
+  );
+  pyodide.unpackArchive(new Uint8Array(readFileSync(job.wheel)), "wheel", {
+    extractDir: sitePackages,
+  });
+  return pyodide.pyimport("scoring.bridge").handle;
+}
+
+if (mode === "make") {
+  const pyodide = await loadPyodide({
+    ...options,
+    _makeSnapshot: true,
+    // The heap freezes the string-hash secret: a fixed one keeps the snapshot the same from
+    // build to build (every visitor shares the one in the snapshot either way).
+    env: { PYTHONHASHSEED: "0" },
+  });
+  const initial = pyodide._module.HEAP8.length;
+  const handle = install(pyodide);
+  for (const request of job.warmup) {
+    const reply = JSON.parse(handle(request));
+    if (!reply.ok) throw new Error(`warm-up request failed: ${request}: ${JSON.stringify(reply)}`);
+  }
+  // No JavaScript object may be referenced from Python when the heap is saved.
+  handle.destroy();
+  pyodide.runPython("import gc; gc.collect()");
+  const heap = pyodide._module.HEAP8.length;
+  writeFileSync(job.snapshot, pyodide.makeMemorySnapshot());
+  process.stdout.write(JSON.stringify({ heap, initial }) + "\n");
+} else {
+  const pyodide = await loadPyodide({
+    ...options,
+    _loadSnapshot: new Uint8Array(readFileSync(job.snapshot)),
+  });
+  const handle = install(pyodide);
+  const replies = job.requests.map((request) => handle(request));
+  writeFileSync(job.replies, JSON.stringify(replies));
+  process.stdout.write(JSON.stringify({ heap: pyodide._module.HEAP8.length }) + "\n");
+}

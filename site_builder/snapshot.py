@@ -1,0 +1,148 @@
+"""The calculator's memory snapshot: Pyodide's heap after the engine has started, saved at build
+time so a returning visitor's browser restores it instead of starting Python.
+
+Starting Python and importing the engine is most of a visit's start-up once the files are
+local. At build time `node/snapshot.mjs` boots the pinned Pyodide under Node.js exactly as the
+worker does (the site's precompiled standard library and wheel), answers a score and a plan,
+and saves the whole heap (`makeMemorySnapshot`, a private Pyodide API). The worker restores it
+with `_loadSnapshot`, installs the wheel's files again (the file system is not part of the
+heap) and answers at once.
+
+A snapshot is tied to the exact Pyodide build (Pyodide checks its build id), to the
+byte-identical standard-library zip (the zip importer's index of it is in the heap) and to the
+heap it was taken from. So the build checks every snapshot before shipping it
+(`verify`): the heap must not have grown past its initial size, and a fresh Pyodide restored
+from it must answer the verification requests (a score, a plan, the form, both case suites
+and refused input) with exactly CPython's replies. The worker still falls back to a normal
+start, visibly, if restoring fails in a browser.
+
+Side effects of freezing a heap, accepted: every visitor shares one string-hash secret (fixed
+at 0 so builds are reproducible; the engine hashes only its own data) and the state of
+`random` (the engine uses none).
+
+The file is gzip-compressed by the build (the worker decompresses it with
+`DecompressionStream`): 31 MB of heap, mostly zero pages, is 4.7 MB compressed, and hosts that
+compress on the fly (GitHub Pages) would send a `.bin` file uncompressed. Product and checks
+are cached in ``.cache/snapshot/`` under a key of every input, so an unchanged build does not
+start Node.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .bytecode import PROFILE, WARMUP, Precompiled
+from .errors import BuildError
+from .pyodide_runtime import Runtime
+
+SCRIPT = Path(__file__).parent / "node" / "snapshot.mjs"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CACHE = PROJECT_ROOT / ".cache" / "snapshot"
+# Answered before the heap is saved: the calculator's first request (a score) and the plan it
+# asks for next, so every module and cache they need is in the snapshot.
+SNAPSHOT_WARMUP = (
+    json.dumps({"op": "score", "profile": PROFILE, "date": "2026-11-21"}, sort_keys=True),
+    json.dumps({"op": "plan", "profile": PROFILE, "start": "2026-11"}, sort_keys=True),
+)
+# Answered after restoring, compared with CPython: everything the build knows how to ask.
+VERIFY = tuple(text for text, _ok in WARMUP)
+NODE_TIMEOUT_S = 600
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The gzip-compressed snapshot the site ships, and the size of the heap inside."""
+
+    filename: str
+    data: bytes
+    heap_bytes: int
+
+
+def snapshot(runtime: Runtime, compiled: Precompiled, cache: Path = CACHE) -> Snapshot:
+    """The verified, compressed memory snapshot for `compiled` on `runtime` (cached)."""
+    key = hashlib.sha256()
+    for part in (SCRIPT.read_bytes(), compiled.stdlib, compiled.wheel.data,
+                 runtime.version.encode(), json.dumps([SNAPSHOT_WARMUP, VERIFY]).encode(),
+                 *(source.read_bytes() for source in runtime.sources)):
+        key.update(len(part).to_bytes(8, "big"))
+        key.update(part)
+    digest = key.hexdigest()[:32]
+    product = cache / f"{digest}-snapshot.bin.gz"
+    facts = cache / f"{digest}-snapshot.json"
+    if not (product.is_file() and facts.is_file()):
+        _make_and_verify(runtime, compiled, product, facts)
+    data = product.read_bytes()
+    heap = json.loads(facts.read_text(encoding="utf-8"))["heap"]
+    sha8 = hashlib.sha256(data).hexdigest()[:8]
+    return Snapshot(f"snapshot-{runtime.version}-{sha8}.bin", data, heap)
+
+
+def _make_and_verify(runtime: Runtime, compiled: Precompiled, product: Path,
+                     facts: Path) -> None:
+    from scoring.bridge import handle  # CPython's answers are the reference
+
+    product.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=product.parent) as tmp:
+        work = Path(tmp)
+        job = {
+            "stdlib": str(work / "stdlib.zip"), "wheel": str(work / "wheel.whl"),
+            "snapshot": str(work / "snapshot.bin"), "replies": str(work / "replies.json"),
+            "warmup": list(SNAPSHOT_WARMUP), "requests": list(VERIFY),
+        }
+        (work / "stdlib.zip").write_bytes(compiled.stdlib)
+        (work / "wheel.whl").write_bytes(compiled.wheel.data)
+        (work / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        (work / "home").mkdir()
+        made = _node(runtime, "make", work)
+        if made["heap"] != made["initial"]:
+            raise BuildError(
+                f"the calculator's memory snapshot needs a heap of {made['heap']:,} bytes, more "
+                f"than Pyodide's initial {made['initial']:,}: restoring it would not fit",
+                file=str(SCRIPT))
+        _node(runtime, "verify", work)
+        replies = json.loads((work / "replies.json").read_text(encoding="utf-8"))
+        for request, reply in zip(VERIFY, replies, strict=True):
+            expected = handle(request)
+            if reply != expected:
+                raise BuildError(
+                    "the calculator's memory snapshot, once restored, answers differently from "
+                    f"CPython: request {request[:120]!r}\n  snapshot: {reply[:300]}\n"
+                    f"  CPython:  {expected[:300]}", file=str(SCRIPT))
+        raw = (work / "snapshot.bin").read_bytes()
+        # Move into place only when complete and checked: an interrupted build leaves nothing.
+        (work / "out.gz").write_bytes(gzip.compress(raw, 9, mtime=0))
+        (work / "facts.json").write_text(json.dumps({"heap": made["heap"], "raw": len(raw)}),
+                                         encoding="utf-8")
+        os.replace(work / "out.gz", product)
+        os.replace(work / "facts.json", facts)
+
+
+def _node(runtime: Runtime, mode: str, work: Path) -> dict:
+    node = shutil.which("node")
+    if node is None:
+        raise BuildError("Node.js is needed to make the calculator's memory snapshot (the "
+                         "build runs the pinned Pyodide under Node): install Node.js and npm")
+    try:
+        proc = subprocess.run(
+            [node, str(SCRIPT), mode, str(runtime.sources[0].parent.resolve()),
+             str(work / "job.json")],
+            # Pyodide under Node mounts the working directory as its home, first on sys.path:
+            # an empty folder, so nothing else can be imported.
+            cwd=work / "home", capture_output=True, text=True, timeout=NODE_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise BuildError(f"the memory snapshot ({mode}) took over {NODE_TIMEOUT_S} s and was "
+                         "stopped", file=str(SCRIPT)) from error
+    if proc.returncode != 0:
+        raise BuildError(f"the calculator's memory snapshot ({mode}) failed:\n"
+                         + proc.stderr[-3000:], file=str(SCRIPT))
+    return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -1,0 +1,92 @@
+"""The engine's memory snapshot (site_builder/snapshot.py, worker.js): a first visit starts
+Python normally and never downloads the snapshot before its first score; once the service
+worker holds it, the next visit restores it and scores exactly as before; a snapshot that
+cannot be restored makes the worker say so and start normally, with the same result."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.calc import open_calculator, poll, wait_for_total
+from tests.browser.test_offline import (
+    engine_manifest,
+    wait_until_engine_cached,
+    wait_until_offline_ready,
+)
+
+pytestmark = pytest.mark.browser
+
+PROFILE = {"age": 38, "education": "master", "si_months": 90}
+FRAGMENT = "age=38&education=master&si_months=90"
+
+
+def engine_start(page) -> str:
+    """How the worker started: "normal", "snapshot" or "fallback" (once it is ready)."""
+    root = page.locator("#calculator")
+    return poll(lambda: root.get_attribute("data-engine-start"), timeout=120)
+
+
+def snapshot_path(dist) -> str:
+    paths = [path for path, _sha in engine_manifest(dist)["engine"] if "/snapshot-" in path]
+    assert len(paths) == 1, paths
+    return paths[0]
+
+
+def shown_result(page, profile: dict) -> str:
+    """The score as the page shows it (total checked against CPython's): status, total, every
+    line of the breakdown and the warnings, as text. (Not the plan: it arrives later.)"""
+    wait_for_total(page, profile)
+    return "\n".join(page.locator(selector).inner_text() for selector in (
+        "#score-status", "#score-total", "#breakdown", "#warnings-block"))
+
+
+def first_visit(context, site) -> dict:
+    page = context.new_page()
+    open_calculator(page, site, FRAGMENT)
+    result = shown_result(page, PROFILE)
+    assert engine_start(page) == "normal"
+    return {"page": page, "result": result}
+
+
+def test_a_first_visit_starts_normally_and_the_next_restores_the_snapshot(context, site):
+    first = first_visit(context, site)
+    snapshot = snapshot_path(site.dist)
+    # Nothing asked for the snapshot before the first score: a first visit does not need it.
+    assert not [r for r in site.requests if snapshot in r.path]
+    wait_until_offline_ready(first["page"])
+    wait_until_engine_cached(first["page"], site.dist)
+    # The service worker fetched it afterwards, once, for the next visit.
+    assert len([r for r in site.requests if snapshot in r.path]) == 1
+
+    again = context.new_page()
+    open_calculator(again, site, FRAGMENT)
+    # The same answer, every line of it, from the restored heap as from a fresh start.
+    assert shown_result(again, PROFILE) == first["result"]
+    assert engine_start(again) == "snapshot"
+    # And it keeps answering: an edit re-scores from the restored engine.
+    again.locator('[name="si_months"]').fill("100")
+    wait_for_total(again, {**PROFILE, "si_months": 100})
+
+
+def test_a_snapshot_that_cannot_be_restored_falls_back_to_a_normal_start(context, site):
+    first = first_visit(context, site)
+    wait_until_offline_ready(first["page"])
+    cache = wait_until_engine_cached(first["page"], site.dist)
+    # Damage the device's copy (a storage fault, a half-written entry): not a Pyodide heap.
+    url = site.url(snapshot_path(site.dist))
+    first["page"].evaluate(
+        """async ([cache, url]) => {
+            const bytes = new Uint8Array(4096).fill(7);
+            await (await caches.open(cache)).put(url, new Response(bytes));
+        }""",
+        [cache, url],
+    )
+    messages = []
+    again = context.new_page()
+    again.on("console", lambda message: messages.append(message.text))
+    open_calculator(again, site, FRAGMENT)
+    assert shown_result(again, PROFILE) == first["result"]
+    assert engine_start(again) == "fallback"
+    assert any("memory snapshot failed" in text for text in messages), messages
+    expect(again.locator("#calculator")).to_have_attribute("data-engine", "ready")
