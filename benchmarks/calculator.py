@@ -18,6 +18,10 @@ Per site, it prints:
   GitHub Pages and sends ``Cache-Control: max-age=600``): first and repeat visit against a
   bare boot in a module worker under the same conditions (CDP's CPU throttling does not reach
   workers, so worker is compared with worker; targets ≤ 0.5× first, ≤ 0.3× repeat);
+- the memory snapshot on a first visit (a copy of worker.js told to download it when the
+  device does not hold it), desktop and phone: the measurement behind not doing so;
+- how each calculator visit started ("normal", "snapshot", "fallback"): warm and third visits
+  should restore the snapshot;
 - files requested more than once from the server on a first visit in a fresh context,
   service-worker install included (target: none);
 - bytes sent by the server up to the first score, by a gzip-on-the-fly host and by a host
@@ -92,6 +96,8 @@ class Site:
     server: SiteServer | None = None
     times: dict[str, list[float]] = field(default_factory=lambda: collections.defaultdict(list))
     engine: list[dict] = field(default_factory=list)
+    starts: dict[str, list[str]] = field(
+        default_factory=lambda: collections.defaultdict(list))
     results: dict = field(default_factory=dict)
 
 
@@ -155,14 +161,21 @@ def throttle(context, page, phone: bool) -> None:
     })
 
 
-def visit(context, url: str, mark: str, site: Site | None = None, phone: bool = False) -> float:
+def visit(context, url: str, mark: str, site: Site | None = None, phone: bool = False,
+          key: str = "") -> float:
+    """Open `url` in `context`, return the time to `mark`; note how the engine started under
+    `key` in `site.starts`."""
     page = context.new_page()
     throttle(context, page, phone)
     page.goto(url)
     ms = mark_time(page, mark)
-    engine = page.evaluate("() => document.getElementById('calculator')?.dataset.engineMs")
+    engine, how = page.evaluate(
+        "() => { const d = document.getElementById('calculator')?.dataset;"
+        " return d ? [d.engineMs, d.engineStart] : [null, null]; }")
     if engine and site is not None and not phone:
         site.engine.append(json.loads(engine))
+    if how and site is not None and key:
+        site.starts[key].append(how)
     page.close()
     return ms
 
@@ -220,15 +233,39 @@ def cold_and_warm(browser, site: Site, kind: str, phone: bool = False) -> None:
     }[kind]
     prefix = "phone " if phone else ""
     context = browser.new_context()
-    site.times[f"{prefix}{kind} cold"].append(visit(context, url, mark, site, phone))
+    key = f"{prefix}{kind} cold"
+    site.times[key].append(visit(context, url, mark, site, phone, key))
     if kind == "calculator":
         service_worker_ready(context, url, site.dist)
-    site.times[f"{prefix}{kind} warm"].append(visit(context, url, mark, site, phone))
+    key = f"{prefix}{kind} warm"
+    site.times[key].append(visit(context, url, mark, site, phone, key))
     if not phone:
         # A third visit: whether the browser's compiled-WebAssembly cache applies only from
         # then on (it is filled by the visit before, from whichever cache served the file).
-        site.times[f"{kind} third"].append(visit(context, url, mark, site))
+        key = f"{kind} third"
+        site.times[key].append(visit(context, url, mark, site, key=key))
     context.close()
+
+
+def snapshot_first_visit(browser, site: Site, phone: bool) -> None:
+    """A first visit whose worker downloads the memory snapshot (a copy of worker.js with
+    SNAPSHOT_ON_FIRST_VISIT on, served in place of the real one for this visit only)."""
+    worker = site.dist / "calculator" / "worker.js"
+    text = worker.read_text(encoding="utf-8")
+    flag = "const SNAPSHOT_ON_FIRST_VISIT = false;"
+    if flag not in text:
+        return  # a site without a snapshot
+    path = site.server.base + "calculator/worker.js"
+    site.server.extra[path] = (text.replace(flag, flag.replace("false", "true")).encode(),
+                               "text/javascript")
+    try:
+        context = browser.new_context()
+        key = ("phone " if phone else "") + "calculator cold, snapshot downloaded"
+        url = site.server.url("calculator/#" + PROFILE_FRAGMENT)
+        site.times[key].append(visit(context, url, "calc-first-score", site, phone, key))
+        context.close()
+    finally:
+        del site.server.extra[path]
 
 
 NEXT_UPDATE = """() => {
@@ -326,12 +363,14 @@ def measure(browser, sites: list[Site], runs: int, phone_runs: int) -> None:
         for site in sites:
             for kind in ("bare", "worker", "calculator"):
                 cold_and_warm(browser, site, kind)
+            snapshot_first_visit(browser, site, phone=False)
     for _ in range(phone_runs):
         for site in sites:
             site.server.host = "gzip"
             site.server.cache_control = "max-age=600"
             for kind in ("worker", "calculator"):
                 cold_and_warm(browser, site, kind, phone=True)
+            snapshot_first_visit(browser, site, phone=True)
             site.server.host = None
             site.server.cache_control = None
     for site in sites:
@@ -405,6 +444,25 @@ def report(sites: list[Site], runs: int, phone_runs: int) -> int:
          lambda s: f"{s.results['ratios']['phone first']:.2f}×")
     line("  ratio to bare worker, repeat visit",
          lambda s: f"{s.results['ratios']['phone repeat']:.2f}×")
+
+    def optional_ms(key: str):
+        return lambda s: (f"{statistics.median(s.times[key]):,.0f} ms" if s.times.get(key)
+                          else "-")
+
+    line("first visit, snapshot downloaded too",
+         optional_ms("calculator cold, snapshot downloaded"))
+    line("phone: first visit, snapshot downloaded too",
+         optional_ms("phone calculator cold, snapshot downloaded"))
+
+    def starts(key: str):
+        def show(s: Site) -> str:
+            counts = collections.Counter(s.starts.get(key, []))
+            return " ".join(f"{how}×{n}" for how, n in sorted(counts.items())) or "-"
+        return show
+
+    for key in ("calculator cold", "calculator warm", "calculator third",
+                "phone calculator warm"):
+        line(f"  engine started ({key.replace('calculator ', '')})", starts(key))
     line("bytes to first score, gzip on the fly",
          lambda s: f"{s.results['gzip']['bytes'] / 1e6:.2f} MB")
     # Chromium accepts Brotli from 127.0.0.1 (a trustworthy origin): the .br copies are sent.
