@@ -315,6 +315,8 @@ def produce(ctx: RenderContext) -> None:
         # What a first visit downloads for the engine, for the page to say plainly.
         download_mb=max(1, round(sum(file.size for file in first_visit(engine).values())
                                  / 1e6)),
+        # What the service worker keeps on top, for quick starts later.
+        snapshot_mb=max(1, round(engine["snapshot"].size / 1e6)),
     )
 
     page = out_root / output_path(URL)

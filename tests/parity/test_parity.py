@@ -4,11 +4,11 @@ it does under CPython.
 The wheel and the standard library are the ones the site ships (`site_builder.wheel`,
 precompiled to Python 3.14 bytecode by `site_builder.bytecode`), installed the way the
 browser worker installs them; every test runs twice, once after a normal start and once
-after restoring the site's memory snapshot (`site_builder.snapshot`), as a repeat visit does. Requests: the full scoring case suite (bridge op ``cases``),
-the planner case suite (``plan_cases``), the form and schema, a few hundred generated
-profiles (valid and invalid) scored on a fixed date, plans for some of them from a fixed
-month (op ``plan``, as the calculator asks), and malformed requests. Every reply must be
-the same text, byte for byte.
+after restoring the site's memory snapshot (`site_builder.snapshot`), as a repeat visit
+does. Requests: the full scoring case suite (bridge op ``cases``), the planner case suite
+(``plan_cases``), the form and schema, a few hundred generated profiles (valid and invalid)
+scored on a fixed date, plans for some of them from a fixed month (op ``plan``, as the
+calculator asks), and malformed requests. Every reply must be the same text, byte for byte.
 """
 
 from __future__ import annotations
