@@ -223,7 +223,7 @@ def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
     runtime = find_runtime(PROJECT_ROOT / "node_modules")
     pure = build_wheel(SCORING_DIR, scoring.__version__)
     compiled = precompile(runtime, pure)
-    heap = snapshot(runtime, compiled)
+    heap = snapshot(runtime, compiled, pure)
     files: dict[str, tuple[str, bytes]] = {}
     for role, source in zip(("loader", "runtime", "wasm"), runtime.sources, strict=True):
         files[role] = (runtime.folder + source.name, source.read_bytes())

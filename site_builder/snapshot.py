@@ -13,8 +13,8 @@ byte-identical standard-library zip (the zip importer's index of it is in the he
 heap it was taken from. So the build checks every snapshot before shipping it
 (`verify`): the heap must not have grown past its initial size, and a fresh Pyodide restored
 from it must answer the verification requests (a score, a plan, the form, both case suites
-and refused input) with exactly CPython's replies. The worker still falls back to a normal
-start, visibly, if restoring fails in a browser.
+and refused input) with exactly the replies CPython gives from the same package. The worker
+still falls back to a normal start, visibly, if restoring fails in a browser.
 
 Side effects of freezing a heap, accepted: every visitor shares one string-hash secret (fixed
 at 0 so builds are reproducible; the engine hashes only its own data) and the state of
@@ -31,17 +31,21 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .bytecode import PROFILE, WARMUP, Precompiled
 from .errors import BuildError
 from .pyodide_runtime import Runtime
+from .wheel import Wheel
 
 SCRIPT = Path(__file__).parent / "node" / "snapshot.mjs"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -66,8 +70,10 @@ class Snapshot:
     heap_bytes: int
 
 
-def snapshot(runtime: Runtime, compiled: Precompiled, cache: Path = CACHE) -> Snapshot:
-    """The verified, compressed memory snapshot for `compiled` on `runtime` (cached)."""
+def snapshot(runtime: Runtime, compiled: Precompiled, source: Wheel,
+             cache: Path = CACHE) -> Snapshot:
+    """The verified, compressed memory snapshot for `compiled` on `runtime` (cached).
+    `source` is the wheel `compiled` was made from: CPython answers from it for the check."""
     key = hashlib.sha256()
     for part in (SCRIPT.read_bytes(), compiled.stdlib, compiled.wheel.data,
                  runtime.version.encode(), json.dumps([SNAPSHOT_WARMUP, VERIFY]).encode(),
@@ -78,17 +84,15 @@ def snapshot(runtime: Runtime, compiled: Precompiled, cache: Path = CACHE) -> Sn
     product = cache / f"{digest}-snapshot.bin.gz"
     facts = cache / f"{digest}-snapshot.json"
     if not (product.is_file() and facts.is_file()):
-        _make_and_verify(runtime, compiled, product, facts)
+        _make_and_verify(runtime, compiled, source, product, facts)
     data = product.read_bytes()
     heap = json.loads(facts.read_text(encoding="utf-8"))["heap"]
     sha8 = hashlib.sha256(data).hexdigest()[:8]
     return Snapshot(f"snapshot-{runtime.version}-{sha8}.bin", data, heap)
 
 
-def _make_and_verify(runtime: Runtime, compiled: Precompiled, product: Path,
+def _make_and_verify(runtime: Runtime, compiled: Precompiled, source: Wheel, product: Path,
                      facts: Path) -> None:
-    from scoring.bridge import handle  # CPython's answers are the reference
-
     product.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=product.parent) as tmp:
         work = Path(tmp)
@@ -109,8 +113,8 @@ def _make_and_verify(runtime: Runtime, compiled: Precompiled, product: Path,
                 file=str(SCRIPT))
         _node(runtime, "verify", work)
         replies = json.loads((work / "replies.json").read_text(encoding="utf-8"))
-        for request, reply in zip(VERIFY, replies, strict=True):
-            expected = handle(request)
+        for request, reply, expected in zip(VERIFY, replies, cpython_replies(source, work),
+                                            strict=True):
             if reply != expected:
                 raise BuildError(
                     "the calculator's memory snapshot, once restored, answers differently from "
@@ -123,6 +127,35 @@ def _make_and_verify(runtime: Runtime, compiled: Precompiled, product: Path,
                                          encoding="utf-8")
         os.replace(work / "out.gz", product)
         os.replace(work / "facts.json", facts)
+
+
+# Run by this build's CPython on the package in the wheel, not on whatever `scoring` this
+# process imported (a build may be of another copy of the package, e.g. with changed rules).
+REFERENCE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from scoring.bridge import handle
+requests = json.loads(open(sys.argv[2], encoding="utf-8").read())
+json.dump([handle(text) for text in requests], open(sys.argv[3], "w", encoding="utf-8"))
+"""
+
+
+def cpython_replies(source: Wheel, work: Path) -> list[str]:
+    """CPython's replies to `VERIFY` from the package inside the `source` wheel."""
+    folder = work / "cpython"
+    with zipfile.ZipFile(io.BytesIO(source.data)) as wheel:
+        wheel.extractall(folder)
+    (work / "verify.json").write_text(json.dumps(list(VERIFY)), encoding="utf-8")
+    proc = subprocess.run(
+        # -I: neither the environment nor the working folder decides what is imported.
+        [sys.executable, "-I", "-c", REFERENCE, str(folder), str(work / "verify.json"),
+         str(work / "cpython.json")],
+        cwd=work, capture_output=True, text=True, timeout=NODE_TIMEOUT_S, check=False,
+    )
+    if proc.returncode != 0:
+        raise BuildError("answering the snapshot's check requests with CPython failed:\n"
+                         + proc.stderr[-3000:], file=__file__)
+    return json.loads((work / "cpython.json").read_text(encoding="utf-8"))
 
 
 def _node(runtime: Runtime, mode: str, work: Path) -> dict:

@@ -135,8 +135,8 @@ def pyodide_run(request, tmp_path_factory):
     assert node, "Node.js is required for the parity test (./dev test installs npm packages)"
     assert (PYODIDE / "pyodide.mjs").is_file(), "node_modules/pyodide is missing: run `npm ci`"
     work = tmp_path_factory.mktemp("parity")
-    compiled = precompile(find_runtime(ROOT / "node_modules"),
-                          build_wheel(ROOT / "scoring", scoring.__version__))
+    source = build_wheel(ROOT / "scoring", scoring.__version__)
+    compiled = precompile(find_runtime(ROOT / "node_modules"), source)
     wheel = compiled.wheel
     wheel_path = work / wheel.filename
     wheel_path.write_bytes(wheel.data)
@@ -144,7 +144,7 @@ def pyodide_run(request, tmp_path_factory):
     stdlib_path.write_bytes(compiled.stdlib)
     extra = []
     if request.param == "restored snapshot":
-        heap = snapshot(find_runtime(ROOT / "node_modules"), compiled)
+        heap = snapshot(find_runtime(ROOT / "node_modules"), compiled, source)
         (work / heap.filename).write_bytes(heap.data)
         extra.append(str(work / heap.filename))
     texts = requests()

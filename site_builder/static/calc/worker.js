@@ -289,15 +289,19 @@ async function start() {
     handle = await install(pyodide);
   }
   const t2 = performance.now();
-  // Times from the worker's start: when it began, Python was up, the rules were ready.
-  post({ type: "ready", ms: { start: t0, boot: t1 - t0, install: t2 - t1 }, start: how });
+  // Times from the worker's start: when it began, every byte was in (null if still copying),
+  // Python was up, the rules were ready.
+  post({ type: "ready", ms: { start: t0, downloaded, boot: t1 - t0, install: t2 - t1 },
+    start: how });
   while (queue.length) answer(queue.shift());
 }
 
 // Once every byte is in, Python starts: say so (the page shows it instead of a byte count).
+let downloaded = null; // ms from the worker's start until every byte was in
 Promise.all(Object.values(downloads))
   .then(() => Promise.all(counting))
   .then(() => {
+    downloaded = performance.now() - t0;
     if (stage === "download") {
       stage = "start";
       progress(true);
