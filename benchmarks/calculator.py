@@ -18,8 +18,9 @@ Per site, it prints:
   GitHub Pages and sends ``Cache-Control: max-age=600``): first and repeat visit against a
   bare boot in a module worker under the same conditions (CDP's CPU throttling does not reach
   workers, so worker is compared with worker; targets ≤ 0.5× first, ≤ 0.3× repeat);
-- the memory snapshot on a first visit (a copy of worker.js told to download it when the
-  device does not hold it), desktop and phone: the measurement behind not doing so;
+- a first visit with the memory snapshot always downloaded, and never (copies of worker.js
+  with SNAPSHOT_WORTH_MS forced), desktop and phone: what the worker's choice is based on
+  (it downloads the snapshot on a first visit only when the connection proved fast);
 - how each calculator visit started ("normal", "snapshot", "fallback"): warm and third visits
   should restore the snapshot;
 - files requested more than once from the server on a first visit in a fresh context,
@@ -247,25 +248,31 @@ def cold_and_warm(browser, site: Site, kind: str, phone: bool = False) -> None:
     context.close()
 
 
-def snapshot_first_visit(browser, site: Site, phone: bool) -> None:
-    """A first visit whose worker downloads the memory snapshot (a copy of worker.js with
-    SNAPSHOT_ON_FIRST_VISIT on, served in place of the real one for this visit only)."""
+def first_visit_forced(browser, site: Site, phone: bool, worth: str, label: str) -> None:
+    """A first visit whose worker decides about the memory snapshot as told: a copy of
+    worker.js with SNAPSHOT_WORTH_MS set to `worth` ("Infinity": always download it, "0":
+    never), served in place of the real one for this visit only."""
     worker = site.dist / "calculator" / "worker.js"
     text = worker.read_text(encoding="utf-8")
-    flag = "const SNAPSHOT_ON_FIRST_VISIT = false;"
-    if flag not in text:
-        return  # a site without a snapshot
+    flag = re.search(r"^const SNAPSHOT_WORTH_MS = [^;]+;$", text, re.M)
+    if not flag:
+        return  # a site without the choice
     path = site.server.base + "calculator/worker.js"
-    site.server.extra[path] = (text.replace(flag, flag.replace("false", "true")).encode(),
-                               "text/javascript")
+    forced = text.replace(flag.group(0), f"const SNAPSHOT_WORTH_MS = {worth};")
+    site.server.extra[path] = (forced.encode(), "text/javascript")
     try:
         context = browser.new_context()
-        key = ("phone " if phone else "") + "calculator cold, snapshot downloaded"
+        key = ("phone " if phone else "") + f"calculator cold, {label}"
         url = site.server.url("calculator/#" + PROFILE_FRAGMENT)
         site.times[key].append(visit(context, url, "calc-first-score", site, phone, key))
         context.close()
     finally:
         del site.server.extra[path]
+
+
+def first_visit_both_ways(browser, site: Site, phone: bool) -> None:
+    first_visit_forced(browser, site, phone, "Infinity", "snapshot always")
+    first_visit_forced(browser, site, phone, "0", "snapshot never")
 
 
 NEXT_UPDATE = """() => {
@@ -363,14 +370,14 @@ def measure(browser, sites: list[Site], runs: int, phone_runs: int) -> None:
         for site in sites:
             for kind in ("bare", "worker", "calculator"):
                 cold_and_warm(browser, site, kind)
-            snapshot_first_visit(browser, site, phone=False)
+            first_visit_both_ways(browser, site, phone=False)
     for _ in range(phone_runs):
         for site in sites:
             site.server.host = "gzip"
             site.server.cache_control = "max-age=600"
             for kind in ("worker", "calculator"):
                 cold_and_warm(browser, site, kind, phone=True)
-            snapshot_first_visit(browser, site, phone=True)
+            first_visit_both_ways(browser, site, phone=True)
             site.server.host = None
             site.server.cache_control = None
     for site in sites:
@@ -449,10 +456,12 @@ def report(sites: list[Site], runs: int, phone_runs: int) -> int:
         return lambda s: (f"{statistics.median(s.times[key]):,.0f} ms" if s.times.get(key)
                           else "-")
 
-    line("first visit, snapshot downloaded too",
-         optional_ms("calculator cold, snapshot downloaded"))
-    line("phone: first visit, snapshot downloaded too",
-         optional_ms("phone calculator cold, snapshot downloaded"))
+    line("first visit, snapshot always downloaded", optional_ms("calculator cold, snapshot always"))
+    line("first visit, snapshot never downloaded", optional_ms("calculator cold, snapshot never"))
+    line("phone: first visit, snapshot always",
+         optional_ms("phone calculator cold, snapshot always"))
+    line("phone: first visit, snapshot never",
+         optional_ms("phone calculator cold, snapshot never"))
 
     def starts(key: str):
         def show(s: Site) -> str:
@@ -461,7 +470,7 @@ def report(sites: list[Site], runs: int, phone_runs: int) -> int:
         return show
 
     for key in ("calculator cold", "calculator warm", "calculator third",
-                "phone calculator warm"):
+                "phone calculator cold", "phone calculator warm"):
         line(f"  engine started ({key.replace('calculator ', '')})", starts(key))
     line("bytes to first score, gzip on the fly",
          lambda s: f"{s.results['gzip']['bytes'] / 1e6:.2f} MB")

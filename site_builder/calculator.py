@@ -257,6 +257,7 @@ def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) 
         "stdlib": quote(relative(URL, engine["stdlib"].path)),
         "wheel": quote(relative(URL, engine["wheel"].path)),
         "snapshot": quote(relative(URL, engine["snapshot"].path)),
+        "snapshot_bytes": engine["snapshot"].size,
         "lock": lock,
         # What a first visit downloads (the progress shown): the snapshot is not among it.
         "bytes": {role: file.size for role, file in first_visit(engine).items()},

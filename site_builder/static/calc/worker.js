@@ -10,9 +10,13 @@
 // - from the memory snapshot, when this device already holds it (the service worker keeps it
 //   with the engine after the calculator's first run): Pyodide restores the heap the build
 //   saved after importing the engine, skipping Python's start-up and every import;
-// - normally, on a first visit: the snapshot is 4.6 MB more to download, which costs more time
-//   than it saves on a first visit (measured in benchmarks/calculator.py), so it is not
-//   fetched here; the service worker downloads it after the first score, for next time.
+// - on a first visit, from the snapshot too when the connection proved fast: once the other
+//   files are in, the worker knows how fast they came; if the snapshot (4.6 MB) would take
+//   less than `SNAPSHOT_WORTH_MS` more, it fetches it (the service worker then keeps this copy,
+//   so it is still downloaded once) and restores it, skipping the second or more Python's
+//   start-up costs. On a slower connection (the benchmark's 20 Mbit/s phone) downloading it
+//   costs more than it saves: the worker starts normally at once, and the service worker
+//   downloads the snapshot after the first score, for next time.
 // If restoring fails for any reason (or takes too long), the worker says so and starts
 // normally.
 //
@@ -42,9 +46,11 @@ const FILES = {
   wheel: at(ENGINE.wheel),
   snapshot: ENGINE.snapshot ? at(ENGINE.snapshot) : null,
 };
-// Also set by the benchmark (a modified copy of this file) to measure the snapshot on a first
-// visit: when true, the snapshot is downloaded if this device does not hold it.
-const SNAPSHOT_ON_FIRST_VISIT = false;
+// A first visit fetches the snapshot when, at the rate the other files came, it would take less
+// than this (ms). Python's start-up that it saves took about 1.3 s on the benchmark's machine
+// (more on a phone's CPU): 0.7 s keeps a margin. The benchmark sets it to 0 (never) and to
+// Infinity (always) in copies of this file, to measure both ways.
+const SNAPSHOT_WORTH_MS = 700;
 // Restoring takes a fraction of a second; past this, something is wrong: start normally.
 const RESTORE_TIMEOUT_MS = 20_000;
 // Contract 4 (docs/architecture.md): engine files this worker fetched from the network go
@@ -76,6 +82,7 @@ function fail(error) {
 // ---- Downloads, with progress ---------------------------------------------------------
 
 let received = 0;
+const fetched = []; // {url, bytes}: bodies read in full, for the connection's speed
 let lastProgress = 0;
 const expected = Object.values(ENGINE.bytes).reduce((a, b) => a + b, 0);
 let stage = "download";
@@ -115,6 +122,7 @@ async function countAndKeep(url, response) {
     progress(false);
     chunks.push(value);
   }
+  fetched.push({ url, bytes: chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0) });
   if (!(await keep)) return;
   const copy = new Response(new Blob(chunks), { status: response.status, headers: response.headers });
   try {
@@ -210,9 +218,45 @@ async function localSnapshot() {
   } catch {
     // Cache Storage unavailable: start normally.
   }
-  if (!SNAPSHOT_ON_FIRST_VISIT) return null;
-  const response = await networkFetch(FILES.snapshot, { credentials: "same-origin" });
-  return response.ok ? response.arrayBuffer() : null;
+  return null;
+}
+
+/** Bytes per millisecond the files this worker fetched came at (as sent: compressed sizes
+ * from Resource Timing where the browser reports them), from the worker's start until the
+ * last was in; null if nothing was fetched. */
+function observedRate(until) {
+  let bytes = 0;
+  for (const { url, bytes: decoded } of fetched) {
+    const entry = performance.getEntriesByName(url).at(-1);
+    bytes += entry && entry.transferSize > 0 ? entry.transferSize : decoded;
+  }
+  return bytes > 0 ? bytes / Math.max(1, until - t0) : null;
+}
+
+/** On a first visit: the snapshot's bytes when the connection proved fast enough for it to
+ * pay (see SNAPSHOT_WORTH_MS), else null (start normally, at once). */
+async function snapshotIfFast() {
+  if (!FILES.snapshot || !(SNAPSHOT_WORTH_MS > 0) || self.navigator.connection?.saveData) {
+    return null;
+  }
+  try {
+    await Promise.all([downloads.wasm, downloads.stdlib, downloads.wheel]);
+    await Promise.all(counting);
+  } catch {
+    return null; // a download failed: reported already
+  }
+  const rate = observedRate(performance.now());
+  if (SNAPSHOT_WORTH_MS !== Infinity && !(rate && ENGINE.snapshot_bytes / rate
+    < SNAPSHOT_WORTH_MS)) {
+    return null;
+  }
+  try {
+    // Through download(): counted, and kept for the service worker (fetched once).
+    const response = await download(FILES.snapshot);
+    return await response.arrayBuffer();
+  } catch {
+    return null; // start normally; the failure is not the engine's
+  }
 }
 
 /** The build gzips the snapshot (hosts that compress on the fly leave `.bin` files alone);
@@ -266,7 +310,7 @@ function restore(snapshot) {
 }
 
 async function start() {
-  const snapshot = await localSnapshot();
+  const snapshot = (await localSnapshot()) || (await snapshotIfFast());
   let how = "normal";
   let t1;
   if (snapshot) {
