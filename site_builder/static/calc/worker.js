@@ -10,11 +10,11 @@
 // - from the memory snapshot, when this device already holds it (the service worker keeps it
 //   with the engine after the calculator's first run): Pyodide restores the heap the build
 //   saved after importing the engine, skipping Python's start-up and every import;
-// - on a first visit, from the snapshot too when the connection proved fast: once the other
-//   files are in, the worker knows how fast they came; if the snapshot (4.6 MB) would take
-//   less than `SNAPSHOT_WORTH_MS` more, it fetches it (the service worker then keeps this copy,
-//   so it is still downloaded once) and restores it, skipping the second or more Python's
-//   start-up costs. On a slower connection (the benchmark's 20 Mbit/s phone) downloading it
+// - on a first visit, from the snapshot too when the connection proved fast: once the
+//   standard library is in, the worker knows how fast it came; if the snapshot (4.6 MB) would
+//   take less than `SNAPSHOT_WORTH_MS` more, it fetches it (the service worker then keeps this
+//   copy, so it is still downloaded once) and restores it, skipping the second or more that
+//   Python's start-up costs. On a slower connection (the benchmark's 20 Mbit/s phone) downloading it
 //   costs more than it saves: the worker starts normally at once, and the service worker
 //   downloads the snapshot after the first score, for next time.
 // If restoring fails for any reason (or takes too long), the worker says so and starts
@@ -46,11 +46,12 @@ const FILES = {
   wheel: at(ENGINE.wheel),
   snapshot: ENGINE.snapshot ? at(ENGINE.snapshot) : null,
 };
-// A first visit fetches the snapshot when, at the rate the other files came, it would take less
-// than this (ms). Python's start-up that it saves took about 1.3 s on the benchmark's machine
-// (more on a phone's CPU): 0.7 s keeps a margin. The benchmark sets it to 0 (never) and to
-// Infinity (always) in copies of this file, to measure both ways.
-const SNAPSHOT_WORTH_MS = 700;
+// A first visit fetches the snapshot when, at the rate the standard library came, it would
+// take less than this (ms). Python's start-up it saves took about 1.3 s on the benchmark's
+// machine (more on a phone's CPU); the rate is an underestimate (other downloads share the
+// connection). The benchmark sets it to 0 (never) and to Infinity (always) in copies of this
+// file, to measure both ways.
+const SNAPSHOT_WORTH_MS = 1500;
 // Restoring takes a fraction of a second; past this, something is wrong: start normally.
 const RESTORE_TIMEOUT_MS = 20_000;
 // Contract 4 (docs/architecture.md): engine files this worker fetched from the network go
@@ -82,7 +83,16 @@ function fail(error) {
 // ---- Downloads, with progress ---------------------------------------------------------
 
 let received = 0;
-const fetched = []; // {url, bytes}: bodies read in full, for the connection's speed
+// When each fetched file's last byte arrived (url → promise of a performance.now() time), for
+// judging the connection's speed.
+const bodyRead = new Map();
+const bodyResolvers = new Map();
+function expectBody(url) {
+  bodyRead.set(url, new Promise((resolve) => bodyResolvers.set(url, resolve)));
+}
+function bodyDone(url) {
+  bodyResolvers.get(url)?.(performance.now());
+}
 let lastProgress = 0;
 const expected = Object.values(ENGINE.bytes).reduce((a, b) => a + b, 0);
 let stage = "download";
@@ -122,7 +132,7 @@ async function countAndKeep(url, response) {
     progress(false);
     chunks.push(value);
   }
-  fetched.push({ url, bytes: chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0) });
+  bodyDone(url);
   if (!(await keep)) return;
   const copy = new Response(new Blob(chunks), { status: response.status, headers: response.headers });
   try {
@@ -133,6 +143,7 @@ async function countAndKeep(url, response) {
 }
 
 function download(url, { wasm = false } = {}) {
+  expectBody(url);
   return networkFetch(url, { credentials: "same-origin" }).then(
     (response) => {
       if (!response.ok) throw new EngineError(`${url}: HTTP ${response.status}`, "http");
@@ -221,35 +232,27 @@ async function localSnapshot() {
   return null;
 }
 
-/** Bytes per millisecond the files this worker fetched came at (as sent: compressed sizes
- * from Resource Timing where the browser reports them), from the worker's start until the
- * last was in; null if nothing was fetched. */
-function observedRate(until) {
-  let bytes = 0;
-  for (const { url, bytes: decoded } of fetched) {
-    const entry = performance.getEntriesByName(url).at(-1);
-    bytes += entry && entry.transferSize > 0 ? entry.transferSize : decoded;
-  }
-  return bytes > 0 ? bytes / Math.max(1, until - t0) : null;
-}
-
-/** On a first visit: the snapshot's bytes when the connection proved fast enough for it to
- * pay (see SNAPSHOT_WORTH_MS), else null (start normally, at once). */
+/** On a first visit: the snapshot's bytes when the connection proved fast enough for them to
+ * pay (see SNAPSHOT_WORTH_MS), else null (start normally, at once). Judged by the standard
+ * library: its zip (about 1 MB, never recompressed by hosts) is the first large file in,
+ * while the WebAssembly binary is still streaming into its compiler, so deciding costs a
+ * normal start no time. Its rate, sharing the connection with the other downloads, is less
+ * than the connection's: an estimate on the safe side. */
 async function snapshotIfFast() {
   if (!FILES.snapshot || !(SNAPSHOT_WORTH_MS > 0) || self.navigator.connection?.saveData) {
     return null;
   }
+  let doneAt;
   try {
-    await Promise.all([downloads.wasm, downloads.stdlib, downloads.wheel]);
-    await Promise.all(counting);
+    await downloads.stdlib;
+    doneAt = await bodyRead.get(FILES.stdlib);
   } catch {
-    return null; // a download failed: reported already
+    return null; // a failed download is reported already
   }
-  const rate = observedRate(performance.now());
-  if (SNAPSHOT_WORTH_MS !== Infinity && !(rate && ENGINE.snapshot_bytes / rate
-    < SNAPSHOT_WORTH_MS)) {
-    return null;
-  }
+  const entry = performance.getEntriesByName(FILES.stdlib).at(-1);
+  const bytes = entry && entry.transferSize > 0 ? entry.transferSize : ENGINE.bytes.stdlib;
+  const rate = bytes / Math.max(1, doneAt - t0); // bytes per millisecond
+  if (ENGINE.snapshot_bytes / rate >= SNAPSHOT_WORTH_MS) return null;
   try {
     // Through download(): counted, and kept for the service worker (fetched once).
     const response = await download(FILES.snapshot);
