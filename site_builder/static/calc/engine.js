@@ -213,7 +213,7 @@ function launch() {
       performance.mark("calc-engine-ready");
       // The worker's own timings (boot, install): shown by the benchmark, handy when debugging.
       root.dataset.engineMs = JSON.stringify(data.ms);
-      // How it started: "snapshot" (restored on a repeat visit), "normal" or "fallback".
+      // How it started: "snapshot" (restored), "normal" or "fallback" (restoring failed).
       root.dataset.engineStart = data.start || "normal";
       setStatus(TEXT.ready, "ready");
       handlers.onReady();
