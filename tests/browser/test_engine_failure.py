@@ -147,6 +147,8 @@ def test_the_engine_starts_before_the_page_scripts_have_loaded(context, site):
     held = []
     context.route("**/calculator/calculator.js*", lambda route: held.append(route))
     page = context.new_page()
+    workers = []
+    page.on("worker", lambda worker: workers.append(worker.url))
     page.goto(site.url("calculator/#age=30"), wait_until="commit")  # "load" waits for it
     # (Playwright hands over the held request only while the test calls into it.)
     poll(lambda: page.wait_for_timeout(50) or held, timeout=30)
@@ -162,5 +164,7 @@ def test_the_engine_starts_before_the_page_scripts_have_loaded(context, site):
         "data-engine", "ready", timeout=READY_TIMEOUT_MS
     )
     wait_for_total(page, {"age": 30})
-    # One worker: its script was requested once.
+    # One worker (start.js is one module for the page and for engine.js), its script
+    # requested once.
+    assert len(workers) == 1, workers
     assert sum("/calculator/worker.js" in r.path for r in site.requests) == 1
