@@ -278,9 +278,24 @@ function onInput() {
   performance.clearMarks("plan-input");
   performance.mark("calc-input");
   performance.mark("plan-input");
-  update(); // first, so the engine works while the page updates the address
-  writeFragment();
+  update();
+  writeFragmentSoon();
 }
+
+// The address follows the answers, but after the new total is on screen: rewriting it
+// (history.replaceState) costs a few milliseconds a keystroke in Chromium, which would
+// otherwise hold up the engine's reply on this thread. Coalesced while typing; written at once
+// before the page is left, printed or its link copied (those call writeFragment themselves).
+const FRAGMENT_DELAY_MS = 40;
+let fragmentTimer = 0;
+function writeFragmentSoon() {
+  clearTimeout(fragmentTimer);
+  fragmentTimer = setTimeout(writeFragment, FRAGMENT_DELAY_MS);
+}
+window.addEventListener("pagehide", () => {
+  clearTimeout(fragmentTimer);
+  writeFragment();
+});
 
 function loadFragment() {
   const hash = location.hash.replace(/^#/, "");
