@@ -4,7 +4,9 @@ Every page registers it (``static/js/offline.js``). It keeps the pages a visitor
 readable offline, the calculator working offline once it has run, and takes over at once when
 a new version is deployed. The builder writes it last, from ``static/sw.js`` with a manifest:
 
-- ``shell``: every file copied under ``static/`` (stylesheet, scripts), precached at install;
+- ``shell``: every file copied under ``static/`` (stylesheet, scripts) and the search index,
+  precached at install (so search works offline after one visit to any page, though pages
+  fetch the index only when the visitor turns to the search box);
 - ``engine``: the calculator's files (page, scripts, wheel, Pyodide), which producers add with
   `RenderContext.add_engine_file`; cached only for visitors who use the calculator;
 
@@ -20,6 +22,7 @@ import json
 
 from .errors import BuildError
 from .render import STATIC, RenderContext
+from .search import INDEX_PATH
 
 URL = "sw.js"
 TEMPLATE = STATIC / "sw.js"
@@ -27,10 +30,11 @@ PLACEHOLDER = '"__MANIFEST__"'
 
 
 def shell_files(ctx: RenderContext) -> list[tuple[str, str]]:
-    """Every copied file under ``static/``, as linked (with its version), and its SHA-256."""
+    """Every copied file under ``static/`` and the search index, as linked (with its version),
+    and its SHA-256."""
     files = []
     for path, version in ctx.copied_assets().items():
-        if path.startswith("static/"):
+        if path.startswith("static/") or path == INDEX_PATH:
             data = (ctx.out.root / path).read_bytes()
             files.append((f"{path}?v={version}", hashlib.sha256(data).hexdigest()))
     return sorted(files)

@@ -35,7 +35,7 @@ def render_core_pages(ctx: RenderContext) -> None:
         for catalogue in ctx.site.catalogues
     }
     index = build_index(ctx.site, worth)
-    ctx.write_text(index.path, index.text)
+    ctx.write_asset(index.path, index.text.encode("utf-8"))
     render_home(ctx, index)
     render_catalogue_overview(ctx, index)
     for catalogue in ctx.site.catalogues:
