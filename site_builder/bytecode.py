@@ -74,6 +74,16 @@ class Precompiled:
     wheel: Wheel
 
 
+def content_key(*parts: bytes) -> str:
+    """The cache key of a build product made from `parts`: SHA-256 over them, each prefixed
+    with its length (so no other list of parts gives the same key); 32 hex digits."""
+    key = hashlib.sha256()
+    for part in parts:
+        key.update(len(part).to_bytes(8, "big"))
+        key.update(part)
+    return key.hexdigest()[:32]
+
+
 def python_tag(runtime: Runtime) -> str:
     """``cp314`` for Pyodide's Python 3.14: the wheel's tag says whose bytecode it holds."""
     major, minor = runtime.lock_info["python"].split(".")[:2]
@@ -84,14 +94,10 @@ def precompile(runtime: Runtime, wheel: Wheel, cache: Path = CACHE) -> Precompil
     """The precompiled standard library and wheel for `wheel` on `runtime` (cached)."""
     stdlib_source = runtime.stdlib
     warmup = [{"request": text, "ok": ok} for text, ok in WARMUP]
-    key = hashlib.sha256()
-    for part in (SCRIPT.read_bytes(), stdlib_source.read_bytes(), wheel.data,
-                 runtime.version.encode(), json.dumps(warmup).encode(),
-                 *(source.read_bytes() for source in runtime.sources
-                   if source.name.endswith(".mjs"))):
-        key.update(len(part).to_bytes(8, "big"))
-        key.update(part)
-    digest = key.hexdigest()[:32]
+    digest = content_key(SCRIPT.read_bytes(), stdlib_source.read_bytes(), wheel.data,
+                         runtime.version.encode(), json.dumps(warmup).encode(),
+                         *(source.read_bytes() for source in runtime.sources
+                           if source.name.endswith(".mjs")))
     stdlib_path = cache / f"{digest}-python_stdlib.zip"
     wheel_path = cache / f"{digest}-wheel.zip"
     if not (stdlib_path.is_file() and wheel_path.is_file()):

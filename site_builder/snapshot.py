@@ -42,7 +42,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bytecode import PROFILE, WARMUP, Precompiled
+from .bytecode import PROFILE, WARMUP, Precompiled, content_key
 from .errors import BuildError
 from .pyodide_runtime import Runtime
 from .wheel import Wheel
@@ -74,13 +74,9 @@ def snapshot(runtime: Runtime, compiled: Precompiled, source: Wheel,
              cache: Path = CACHE) -> Snapshot:
     """The verified, compressed memory snapshot for `compiled` on `runtime` (cached).
     `source` is the wheel `compiled` was made from: CPython answers from it for the check."""
-    key = hashlib.sha256()
-    for part in (SCRIPT.read_bytes(), compiled.stdlib, compiled.wheel.data,
-                 runtime.version.encode(), json.dumps([SNAPSHOT_WARMUP, VERIFY]).encode(),
-                 *(source.read_bytes() for source in runtime.sources)):
-        key.update(len(part).to_bytes(8, "big"))
-        key.update(part)
-    digest = key.hexdigest()[:32]
+    digest = content_key(SCRIPT.read_bytes(), compiled.stdlib, compiled.wheel.data,
+                         runtime.version.encode(), json.dumps([SNAPSHOT_WARMUP, VERIFY]).encode(),
+                         *(source.read_bytes() for source in runtime.sources))
     product = cache / f"{digest}-snapshot.bin.gz"
     facts = cache / f"{digest}-snapshot.json"
     if not (product.is_file() and facts.is_file()):
