@@ -14,9 +14,9 @@
 //   standard library is in, the worker knows how fast it came; if the snapshot (4.6 MB) would
 //   take less than `SNAPSHOT_WORTH_MS` more, it fetches it (the service worker then keeps this
 //   copy, so it is still downloaded once) and restores it, skipping the second or more that
-//   Python's start-up costs. On a slower connection (the benchmark's 20 Mbit/s phone) downloading it
-//   costs more than it saves: the worker starts normally at once, and the service worker
-//   downloads the snapshot after the first score, for next time.
+//   Python's start-up costs. On a slower connection (the benchmark's 20 Mbit/s phone)
+//   downloading it costs more than it saves: the worker starts normally at once, and the
+//   service worker downloads the snapshot after the first score, for next time.
 // If restoring fails for any reason (or takes too long), the worker says so and starts
 // normally.
 //
@@ -27,8 +27,8 @@
 //                   received: bytes, expected: bytes}
 //                  {type: "progress", stage: "fallback"}  restoring the snapshot failed:
 //                                                          starting normally instead
-//                  {type: "ready", ms: {start, boot, install}, start: "snapshot"|"normal"|
-//                   "fallback"}
+//                  {type: "ready", ms: {start, downloaded, boot, install, steps},
+//                   start: "snapshot"|"normal"|"fallback"}
 //                  {type: "response", id: n, text: "{\"ok\": …}", ms: number}  (bridge reply text)
 //                  {type: "failed", message: "…", reason: "http"|"mime"|"network"|"engine"}
 // Requests that arrive before the engine is ready wait in a queue and are answered in order.
