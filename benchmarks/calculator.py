@@ -26,9 +26,12 @@ Per site, it prints:
 - files requested more than once from the server on a first visit in a fresh context,
   service-worker install included (target: none);
 - bytes sent by the server up to the first score, by a gzip-on-the-fly host and by a host
-  serving the precompressed files (aim: under 5 MB for the latter);
+  serving the precompressed files, on loopback (fast: the worker fetches the memory snapshot
+  before the first score) and on the phone's connection (it does not; aim: under 5 MB for the
+  precompressed host), and for the whole first visit, service worker included;
 - input change → updated total over 50 edits, median and p95 (target: median under 10 ms);
-- bytes of a catalogue entry page, the home page and an explainer (no WebAssembly, < 60 KB).
+- bytes of a catalogue entry page, the home page and an explainer, service worker included,
+  from a plain server and as a gzip host sends them (no WebAssembly, < 60 KB as sent).
 
 Timings are medians of several runs; each cold run uses a fresh browser context.
 """
@@ -312,14 +315,18 @@ def update_latencies(browser, url: str) -> list[float]:
     return durations
 
 
-def first_visit_requests(browser, server: SiteServer, site_dist: Path, host: str) -> dict:
+def first_visit_requests(browser, server: SiteServer, site_dist: Path, host: str,
+                         phone: bool = False) -> dict:
     """A first visit in a fresh context, service-worker install included: bytes the server
-    sent up to the first score, and the files it was asked for more than once."""
+    sent up to the first score and in all, and the files it was asked for more than once.
+    `phone`: on the phone profile's connection (slow enough that the worker does not fetch the
+    memory snapshot before the first score)."""
     server.host = host
     server.cache_control = "max-age=600"
     server.requests.clear()
     context = browser.new_context()
     page = context.new_page()
+    throttle(context, page, phone)
     url = server.url("calculator/#" + PROFILE_FRAGMENT)
     page.goto(url)
     mark_time(page, "calc-first-score")
@@ -334,13 +341,27 @@ def first_visit_requests(browser, server: SiteServer, site_dist: Path, host: str
         r.path for r in server.requests
         if r.method == "GET" and r.headers.get("Service-Worker") != "script")
     twice = sorted(p for p, n in counts.items() if n > 1)
+    total = sum(r.sent for r in server.requests)
     server.host = None
     server.cache_control = None
-    return {"bytes": to_first_score, "twice": twice}
+    return {"bytes": to_first_score, "total": total, "twice": twice}
 
 
-def page_bytes(browser, url: str) -> dict:
-    """Bytes (headers + bodies) a fresh visit to a content page transfers."""
+def page_bytes(browser, url: str, server: SiteServer | None = None,
+               host: str | None = None) -> dict:
+    """Bytes (headers + bodies) a fresh visit to a content page transfers, its service worker's
+    background downloads included (the shell and the search index), from a server that
+    compresses nothing or (`host`) like a static host."""
+    if server is not None:
+        server.host = host
+    try:
+        return _page_bytes(browser, url)
+    finally:
+        if server is not None:
+            server.host = None
+
+
+def _page_bytes(browser, url: str) -> dict:
     context = browser.new_context()
     sizes = {"page": 0, "wasm": 0, "requests": 0}
 
@@ -391,15 +412,21 @@ def measure(browser, sites: list[Site], runs: int, phone_runs: int) -> None:
         site.results["gzip"] = first_visit_requests(browser, server, site.dist, "gzip")
         site.results["precompressed"] = first_visit_requests(
             browser, server, site.dist, "precompressed")
+        site.results["phone gzip"] = first_visit_requests(
+            browser, server, site.dist, "gzip", phone=True)
+        site.results["phone precompressed"] = first_visit_requests(
+            browser, server, site.dist, "precompressed", phone=True)
         entry = sorted((site.dist / "catalogue").glob("*/*/index.html"))[0]
         explainer = sorted((site.dist / "policy").glob("*/index.html"))[0]
-        site.results["pages"] = {
-            "catalogue entry page": page_bytes(browser, server.url(
-                entry.parent.relative_to(site.dist).as_posix() + "/")),
-            "home page": page_bytes(browser, server.url("")),
-            "explainer page": page_bytes(browser, server.url(
-                explainer.parent.relative_to(site.dist).as_posix() + "/")),
+        pages = {
+            "catalogue entry page": server.url(
+                entry.parent.relative_to(site.dist).as_posix() + "/"),
+            "home page": server.url(""),
+            "explainer page": server.url(explainer.parent.relative_to(site.dist).as_posix() + "/"),
         }
+        site.results["pages"] = {name: page_bytes(browser, url) for name, url in pages.items()}
+        site.results["pages gzip"] = {name: page_bytes(browser, url, server, "gzip")
+                                      for name, url in pages.items()}
 
 
 def report(sites: list[Site], runs: int, phone_runs: int) -> int:
@@ -489,19 +516,31 @@ def report(sites: list[Site], runs: int, phone_runs: int) -> int:
 
     line("  warm: snapshot read/unzipped/restored (ms)", steps("calculator warm"))
     line("  phone repeat: same (ms)", steps("phone calculator warm"))
-    line("bytes to first score, gzip on the fly",
-         lambda s: f"{s.results['gzip']['bytes'] / 1e6:.2f} MB")
+    def mb(key: str, what: str = "bytes"):
+        return lambda s: f"{s.results[key][what] / 1e6:.2f} MB" if key in s.results else "-"
+
+    # Loopback is as fast as a connection gets: the worker fetches the snapshot before the
+    # first score there. On the phone's connection it does not (it would cost time).
+    line("bytes to first score, gzip on the fly", mb("gzip"))
     # Chromium accepts Brotli from 127.0.0.1 (a trustworthy origin): the .br copies are sent.
-    line("bytes to first score, precompressed host",
-         lambda s: f"{s.results['precompressed']['bytes'] / 1e6:.2f} MB")
+    line("bytes to first score, precompressed host", mb("precompressed"))
+    line("  phone connection, gzip on the fly", mb("phone gzip"))
+    line("  phone connection, precompressed host", mb("phone precompressed"))
+    line("whole first visit (+ service worker), gzip", mb("gzip", "total"))
+    line("whole first visit (+ service worker), precomp.", mb("precompressed", "total"))
     line("files requested twice (first visit + SW)",
          lambda s: str(len(s.results["gzip"]["twice"])))
     line("input → total, median",
          lambda s: f"{s.results['update median']:.1f} ms")
     line("input → total, p95",
          lambda s: f"{percentile(s.results['updates'], 0.95):.1f} ms")
+    def kb(key: str, name: str):
+        return lambda s: (f"{s.results[key][name]['page'] / 1024:.1f} KB" if key in s.results
+                          else "-")
+
     for name in ("catalogue entry page", "home page", "explainer page"):
-        line(name, lambda s, n=name: f"{s.results['pages'][n]['page'] / 1024:.1f} KB")
+        line(f"{name}, plain server", kb("pages", name))
+        line(f"{name}, gzip host", kb("pages gzip", name))
 
     current = sites[-1]
     r = current.results
@@ -518,13 +557,16 @@ def report(sites: list[Site], runs: int, phone_runs: int) -> int:
          ratios["phone repeat"] <= PHONE_REPEAT_TARGET, True),
         ("no file requested twice on a first visit (SW install included): "
          + (", ".join(r["gzip"]["twice"]) or "none"), not r["gzip"]["twice"], True),
-        (f"precompressed bytes to first score < {PRECOMPRESSED_BYTES_AIM / 1e6:.0f} MB (aim)",
-         r["precompressed"]["bytes"] < PRECOMPRESSED_BYTES_AIM, False),
+        (f"precompressed bytes to first score < {PRECOMPRESSED_BYTES_AIM / 1e6:.0f} MB (aim; "
+         "phone connection, where the snapshot waits)",
+         r["phone precompressed"]["bytes"] < PRECOMPRESSED_BYTES_AIM, False),
         (f"input → total median < {UPDATE_MEDIAN_TARGET_MS:.0f} ms",
          r["update median"] < UPDATE_MEDIAN_TARGET_MS, True),
     ]
-    for name, sizes in r["pages"].items():
-        checks.append((f"{name}: no WebAssembly, < 60 KB",
+    # "Transfer under 60 KB": what a static host sends (GitHub Pages gzips HTML, JavaScript
+    # and JSON), the service worker's background downloads included.
+    for name, sizes in r["pages gzip"].items():
+        checks.append((f"{name}: no WebAssembly, < 60 KB as a gzip host sends it",
                        sizes["wasm"] == 0 and sizes["page"] < PAGE_BYTES_TARGET, True))
     for text, ok, counts in checks:
         print(f"  {verdict(ok):6} {text}")
