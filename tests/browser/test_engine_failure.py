@@ -57,6 +57,11 @@ def test_wasm_served_with_the_wrong_type_says_so_at_once(context, site):
 
 def with_watchdog(route, milliseconds: int) -> None:
     """Serve the calculator page with a short watchdog (its data-watchdog-ms)."""
+    if not route.request.is_navigation_request():
+        # The service worker's own copy of the page (it may still be fetching it while the
+        # test's context closes): nothing to change there.
+        route.fallback()
+        return
     response = route.fetch()
     html = response.text().replace('id="calculator"',
                                    f'id="calculator" data-watchdog-ms="{milliseconds}"', 1)
@@ -164,7 +169,29 @@ def test_the_engine_starts_before_the_page_scripts_have_loaded(context, site):
         "data-engine", "ready", timeout=READY_TIMEOUT_MS
     )
     wait_for_total(page, {"age": 30})
-    # One worker (start.js is one module for the page and for engine.js), its script
+    # One worker (engine.js takes over the one start.js created), its script
     # requested once.
     assert len(workers) == 1, workers
     assert sum("/calculator/worker.js" in r.path for r in site.requests) == 1
+
+
+def test_the_engine_starts_while_the_page_is_still_being_read(context, site):
+    # The worker is created by the first script of the <head>, before the parser reads on: not
+    # when the browser gets round to an async module after parsing and layout (on a phone's CPU
+    # that was up to a second later), and before the stylesheets, held back here, arrive.
+    held = []
+    context.route("**/static/site.css*", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(site.url("calculator/#age=30"), wait_until="commit")
+    poll(lambda: page.wait_for_timeout(50) or held, timeout=30)
+    poll(lambda: any("/calculator/worker.js" in r.path for r in site.requests), timeout=30)
+    for route in held:
+        route.continue_()
+    context.unroute("**/static/site.css*")
+    expect(page.locator("#calculator")).to_have_attribute(
+        "data-engine", "ready", timeout=READY_TIMEOUT_MS
+    )
+    started, parsed = page.evaluate(
+        "() => [performance.getEntriesByName('calc-worker-start')[0].startTime,"
+        " performance.getEntriesByType('navigation')[0].domInteractive]")
+    assert started < parsed

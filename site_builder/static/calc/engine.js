@@ -7,9 +7,17 @@
 // requests are for the engine's own static files.
 
 import { $, h } from "./dom.js";
-import { takeEarlyWorker } from "./start.js";
 
 const root = document.getElementById("calculator");
+
+/** The worker start.js started with what it has said so far ({data} or {error} in order),
+ * once; null if there is none (or it was taken already: a retry starts a new one). The caller
+ * must attach its own listeners in the same task as it calls `release()`. */
+function takeEarlyWorker() {
+  const taken = window.calcEarlyWorker || null;
+  window.calcEarlyWorker = null;
+  return taken;
+}
 
 const MB = (bytes) => (bytes / 1e6).toFixed(1);
 

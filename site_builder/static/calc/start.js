@@ -1,17 +1,17 @@
-// Starts the engine's worker the moment the page can, before the page's other modules have
-// loaded and run: the worker begins every engine download at once (worker.js), so each
-// millisecond the page spends fetching, compiling and running its own scripts first would
-// be added to the wait for the first score. The page links this module `async` at the top
-// of its <head>, and engine.js imports it: one module, one worker.
+// Starts the engine's worker the moment the page can, before the page's stylesheets, its first
+// layout and its modules: the worker begins every engine download at once (worker.js), so each
+// millisecond the page spends first would be added to the wait for the first score.
 //
-// Until engine.js takes the worker over (`takeEarlyWorker`), its messages and errors are
-// kept here in order, then handed over.
-
-// The page's <head> links this module with the worker's URL: the body may not be parsed yet.
-const url = document.querySelector("script[data-worker]")?.dataset.worker;
-let early = null;
-
-if (url && "Worker" in window) {
+// A classic script, linked without `async` or `defer` as the first script of the <head>: the
+// parser runs it as soon as it arrives (a few hundred bytes, one round trip, or the service
+// worker's cache), before it reads on. An `async` module ran 400–900 ms later on the
+// benchmark's phone profile (4× CPU), when the browser got round to it.
+//
+// Until engine.js takes the worker over (`window.calcEarlyWorker`, read once), its messages and
+// errors are kept here in order, then handed over.
+(() => {
+  const url = document.currentScript?.dataset.worker;
+  if (!url || !("Worker" in window)) return;
   try {
     const worker = new Worker(url, { type: "module", name: "scoring" });
     const events = [];
@@ -24,7 +24,7 @@ if (url && "Worker" in window) {
     worker.addEventListener("error", onError);
     // The worker knows its files from the build; the message only says "start".
     worker.postMessage({ type: "init" });
-    early = {
+    window.calcEarlyWorker = {
       worker,
       events,
       release() {
@@ -34,15 +34,6 @@ if (url && "Worker" in window) {
     };
     performance.mark("calc-worker-start");
   } catch {
-    early = null; // engine.js tries again and says why it cannot
+    // engine.js tries again and says why it cannot
   }
-}
-
-/** The worker started here with what it has said so far ({data} or {error} in order), once;
- * null if there is none (or it was taken already: a retry starts a new one). The caller
- * must attach its own listeners in the same task as it calls `release()`. */
-export function takeEarlyWorker() {
-  const taken = early;
-  early = null;
-  return taken;
-}
+})();
