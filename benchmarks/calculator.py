@@ -175,15 +175,21 @@ def visit(context, url: str, mark: str, site: Site | None = None, phone: bool = 
     throttle(context, page, phone)
     page.goto(url)
     ms = mark_time(page, mark)
-    engine, how = page.evaluate(
+    engine, how, origin = page.evaluate(
         "() => { const d = document.getElementById('calculator')?.dataset;"
-        " return d ? [d.engineMs, d.engineStart] : [null, null]; }")
+        " return d ? [d.engineMs, d.engineStart, performance.timeOrigin] : [null, null, 0]; }")
+    if engine:
+        engine = json.loads(engine)
+        if "origin" in engine:
+            # When the worker's code began to run, in ms from the page's navigation (both time
+            # origins are on one clock).
+            engine["running"] = engine["origin"] + engine["start"] - origin
     if engine and site is not None and not phone:
-        site.engine.append(json.loads(engine))
+        site.engine.append(engine)
     if how and site is not None and key:
         site.starts[key].append(how)
         if engine:
-            site.engine_by_key[key].append(json.loads(engine))
+            site.engine_by_key[key].append(engine)
     page.close()
     return ms
 
@@ -508,14 +514,27 @@ def report(sites: list[Site], runs: int, phone_runs: int) -> int:
         """Median ms from the worker's start to the end of each step of a snapshot start."""
         def show(s: Site) -> str:
             found = [e["steps"] for e in s.engine_by_key.get(key, []) if e.get("steps")]
-            names = ("snapshot", "gunzipped", "restored")
-            if not found or not all(name in found[0] for name in names):
+            # ("gunzipped": the name in builds before the snapshot was unzipped as it was read)
+            found = [{**f, "unzipped": f.get("unzipped", f.get("gunzipped"))} for f in found]
+            names = ("snapshot", "unzipped", "restored")
+            if not found or not all(f.get(name) is not None for f in found for name in names):
                 return "-"
             return "/".join(f"{statistics.median(f[n] for f in found):.0f}" for n in names)
         return show
 
-    line("  warm: snapshot read/unzipped/restored (ms)", steps("calculator warm"))
+    line("  warm: snapshot found/unzipped/restored (ms)", steps("calculator warm"))
     line("  phone repeat: same (ms)", steps("phone calculator warm"))
+
+    def running(key: str):
+        """Median ms from navigation until the worker's code ran."""
+        def show(s: Site) -> str:
+            found = [e["running"] for e in s.engine_by_key.get(key, []) if "running" in e]
+            return f"{statistics.median(found):,.0f} ms" if found else "-"
+        return show
+
+    line("  worker running after (cold)", running("calculator cold"))
+    line("  worker running after (phone first)", running("phone calculator cold"))
+    line("  worker running after (phone repeat)", running("phone calculator warm"))
     def mb(key: str, what: str = "bytes"):
         return lambda s: f"{s.results[key][what] / 1e6:.2f} MB" if key in s.results else "-"
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
@@ -65,8 +65,9 @@ FIELD_TYPES = ("integer", "number", "boolean", "choice")
 # The note under the first screen's questions.
 START_NOTE = "每位申请人都要回答这几项。"
 
-# The page's ES modules (static/calc/): calculator.js is the entry, plan.js is imported on
-# demand; the others are imported by them. Relative imports of one another only.
+# The page's scripts (static/calc/), copied with versioned imports: calculator.js is the entry
+# module, plan.js is imported on demand, the other modules are imported by them (relative
+# imports of one another only); start.js is a classic script the page links first.
 PAGE_MODULES = ("dom.js", "start.js", "engine.js", "form.js", "result.js", "share.js", "plan.js",
                 "calculator.js")
 IMPORT_RE = re.compile(r'(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)"\./([a-z][a-z0-9-]*\.js)"')
@@ -202,11 +203,13 @@ def _sha256(path: Path) -> str:
 
 @dataclass(frozen=True)
 class EngineFile:
-    """A file the engine needs: its site-relative path, bytes' SHA-256 and size."""
+    """A file the engine needs: its site-relative path, bytes' SHA-256 and size (and for a
+    gzip file, the size of what is inside, from its trailer)."""
 
     path: str
     sha256: str
     size: int
+    unpacked: int | None = None
 
 
 def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
@@ -234,6 +237,10 @@ def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
     for role, (path, data) in files.items():
         ctx.write_bytes(path, data)
         engine[role] = EngineFile(path, hashlib.sha256(data).hexdigest(), len(data))
+    # The worker unzips the snapshot into a buffer of this size as it reads it (gzip's ISIZE:
+    # exact below 4 GiB; the heap is 30 MiB).
+    engine["snapshot"] = replace(engine["snapshot"],
+                                 unpacked=int.from_bytes(heap.data[-4:], "little"))
     # For hosts that serve precompressed files (README, Hosting); browsers never ask for them
     # by name, so they are not in the service worker's manifest. (The snapshot is gzip data
     # already: no copies.)
@@ -258,6 +265,7 @@ def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) 
         "wheel": quote(relative(URL, engine["wheel"].path)),
         "snapshot": quote(relative(URL, engine["snapshot"].path)),
         "snapshot_bytes": engine["snapshot"].size,
+        "snapshot_size": engine["snapshot"].unpacked,
         "lock": lock,
         # What a first visit downloads (the progress shown): the snapshot is not among it.
         "bytes": {role: file.size for role, file in first_visit(engine).items()},
