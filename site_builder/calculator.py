@@ -203,8 +203,8 @@ def _sha256(path: Path) -> str:
 
 @dataclass(frozen=True)
 class EngineFile:
-    """A file the engine needs: its site-relative path, bytes' SHA-256 and size (and for a
-    gzip file, the size of what is inside, from its trailer)."""
+    """A file the engine needs: its site-relative path, bytes' SHA-256 and size (and for the
+    gzipped snapshot, the size of what is inside)."""
 
     path: str
     sha256: str
@@ -237,10 +237,8 @@ def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
     for role, (path, data) in files.items():
         ctx.write_bytes(path, data)
         engine[role] = EngineFile(path, hashlib.sha256(data).hexdigest(), len(data))
-    # The worker unzips the snapshot into a buffer of this size as it reads it (gzip's ISIZE:
-    # exact below 4 GiB; the heap is 30 MiB).
-    engine["snapshot"] = replace(engine["snapshot"],
-                                 unpacked=int.from_bytes(heap.data[-4:], "little"))
+    # The worker unzips the snapshot into a buffer of this size as it reads it.
+    engine["snapshot"] = replace(engine["snapshot"], unpacked=heap.raw_bytes)
     # For hosts that serve precompressed files (README, Hosting); browsers never ask for them
     # by name, so they are not in the service worker's manifest. (The snapshot is gzip data
     # already: no copies.)

@@ -63,11 +63,14 @@ NODE_TIMEOUT_S = 600
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The gzip-compressed snapshot the site ships, and the size of the heap inside."""
+    """The gzip-compressed snapshot the site ships, the size of the heap inside, and the size
+    of the whole snapshot once unzipped (a header, then the heap): what the worker unzips it
+    into."""
 
     filename: str
     data: bytes
     heap_bytes: int
+    raw_bytes: int
 
 
 def snapshot(runtime: Runtime, compiled: Precompiled, source: Wheel,
@@ -82,9 +85,9 @@ def snapshot(runtime: Runtime, compiled: Precompiled, source: Wheel,
     if not (product.is_file() and facts.is_file()):
         _make_and_verify(runtime, compiled, source, product, facts)
     data = product.read_bytes()
-    heap = json.loads(facts.read_text(encoding="utf-8"))["heap"]
+    made = json.loads(facts.read_text(encoding="utf-8"))
     sha8 = hashlib.sha256(data).hexdigest()[:8]
-    return Snapshot(f"snapshot-{runtime.version}-{sha8}.bin", data, heap)
+    return Snapshot(f"snapshot-{runtime.version}-{sha8}.bin", data, made["heap"], made["raw"])
 
 
 def _make_and_verify(runtime: Runtime, compiled: Precompiled, source: Wheel, product: Path,

@@ -34,6 +34,8 @@ def test_two_snapshots_of_the_same_engine_are_byte_identical(inputs, tmp_path):
     heap = gzip.decompress(first.data)
     # The whole initial heap (30 MiB) after a header, compressed to a fraction of it.
     assert len(heap) > first.heap_bytes >= 30 * 2**20
+    # The size the worker unzips it into (ENGINE.snapshot_size).
+    assert first.raw_bytes == len(heap)
     assert len(first.data) < len(heap) / 4
 
 
