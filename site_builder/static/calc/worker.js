@@ -235,7 +235,8 @@ async function localSnapshot() {
  * library: its zip (about 1 MB, never recompressed by hosts) is the first large file in,
  * while the WebAssembly binary is still streaming into its compiler, so deciding costs a
  * normal start no time. Its rate, sharing the connection with the other downloads, is less
- * than the connection's: an estimate on the safe side. */
+ * than the connection's: an estimate on the safe side (on the benchmark's 20 Mbit/s phone
+ * about 1.5 KB/ms, half of what the snapshot needs; on loopback 8–50 KB/ms). */
 async function snapshotIfFast() {
   if (!FILES.snapshot || !(SNAPSHOT_WORTH_MS > 0) || self.navigator.connection?.saveData) {
     return null;
@@ -247,9 +248,14 @@ async function snapshotIfFast() {
   } catch {
     return null; // a failed download is reported already
   }
+  // Bytes per millisecond, from the network's own times (Resource Timing): from the first byte
+  // to the last, as sent. Not until this thread had read them: it is busy compiling the
+  // runtime meanwhile, and on loopback that alone made a fast connection look slow half the
+  // time. Not from the request either: waiting for a reply does not grow with a file's size.
   const entry = performance.getEntriesByName(FILES.stdlib).at(-1);
-  const bytes = entry && entry.transferSize > 0 ? entry.transferSize : ENGINE.bytes.stdlib;
-  const rate = bytes / Math.max(1, doneAt - t0); // bytes per millisecond
+  const rate = entry && entry.transferSize > 0 && entry.responseEnd > entry.responseStart
+    ? entry.transferSize / (entry.responseEnd - entry.responseStart)
+    : ENGINE.bytes.stdlib / Math.max(1, doneAt - t0);
   if (ENGINE.snapshot_bytes / rate >= SNAPSHOT_WORTH_MS) return null;
   try {
     // Through download(): counted, and kept for the service worker (fetched once).
