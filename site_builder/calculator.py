@@ -15,8 +15,9 @@
   without micropip;
 - `calculator/python_stdlib-<pyodide version>-<sha8>.zip`: the standard-library modules the
   calculator imports, precompiled (`bytecode.py`);
-- `calculator/snapshot-<pyodide version>-<sha8>.bin`: the engine's memory snapshot, gzipped
-  and checked at build time (`snapshot.py`), restored on repeat visits;
+- `calculator/snapshot-<pyodide version>-<sha8>.bin`: the engine's memory snapshot, packed
+  without its blocks of zeros, gzipped and checked at build time (`snapshot.py`), restored on
+  repeat visits;
 - `pyodide/<version>/…`: the pinned runtime from node_modules (`pyodide_runtime.py`);
 - `.br` and `.gz` copies of those large files, for hosts that serve precompressed files
   (`precompress.py`);
@@ -44,6 +45,7 @@ from .errors import BuildError
 from .precompress import compressed_copies
 from .pyodide_runtime import find_runtime
 from .render import CSP_WASM, STATIC, Producer, RenderContext
+from .snapshot import BLOCK as SNAPSHOT_BLOCK
 from .snapshot import snapshot
 from .urls import output_path, relative
 from .wheel import build_wheel
@@ -204,7 +206,7 @@ def _sha256(path: Path) -> str:
 @dataclass(frozen=True)
 class EngineFile:
     """A file the engine needs: its site-relative path, bytes' SHA-256 and size (and for the
-    gzipped snapshot, the size of what is inside)."""
+    packed snapshot, the size of what is inside once unpacked)."""
 
     path: str
     sha256: str
@@ -237,7 +239,7 @@ def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
     for role, (path, data) in files.items():
         ctx.write_bytes(path, data)
         engine[role] = EngineFile(path, hashlib.sha256(data).hexdigest(), len(data))
-    # The worker unzips the snapshot into a buffer of this size as it reads it.
+    # The worker unpacks the snapshot into a buffer of this size as it reads it.
     engine["snapshot"] = replace(engine["snapshot"], unpacked=heap.raw_bytes)
     # For hosts that serve precompressed files (README, Hosting); browsers never ask for them
     # by name, so they are not in the service worker's manifest. (The snapshot is gzip data
@@ -264,6 +266,7 @@ def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) 
         "snapshot": quote(relative(URL, engine["snapshot"].path)),
         "snapshot_bytes": engine["snapshot"].size,
         "snapshot_size": engine["snapshot"].unpacked,
+        "snapshot_block": SNAPSHOT_BLOCK,
         "lock": lock,
         # What a first visit downloads (the progress shown): the snapshot is not among it.
         "bytes": {role: file.size for role, file in first_visit(engine).items()},

@@ -7,6 +7,11 @@ result."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -16,6 +21,7 @@ from tests.browser.test_offline import (
     wait_until_engine_cached,
     wait_until_offline_ready,
 )
+from tests.parity.unpacked import unpack
 
 pytestmark = pytest.mark.browser
 
@@ -124,3 +130,31 @@ def test_a_snapshot_that_cannot_be_restored_falls_back_to_a_normal_start(context
     assert engine_start(again) == "fallback"
     assert any("memory snapshot failed" in text for text in messages), messages
     expect(again.locator("#calculator")).to_have_attribute("data-engine", "ready")
+
+
+# A copy of worker.js that also keeps the SHA-256 of the snapshot it unpacked, for the test.
+UNPACKED = "const bytes = await inflate(snapshot);"
+KEEP_DIGEST = UNPACKED + """
+    self.__unpackedSha256 = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
+      (byte) => byte.toString(16).padStart(2, "0")).join("");"""
+
+
+def test_the_worker_unpacks_exactly_the_snapshot_the_build_made(context, site):
+    # The file holds only the snapshot's blocks that are not zero, gzipped; the worker puts
+    # each block back in its place. Any byte out of place would corrupt Python's heap.
+    worker = site.dist / "calculator" / "worker.js"
+    text = worker.read_text(encoding="utf-8")
+    assert text.count(UNPACKED) == 1
+    path = site.base + "calculator/worker.js"
+    site.extra[path] = (text.replace(UNPACKED, KEEP_DIGEST).encode(), "text/javascript")
+    try:
+        page = first_visit(context, site)["page"]  # loopback: restores the snapshot
+        assert engine_start(page) == "snapshot"
+        unpacked = poll(lambda: next((w.evaluate("() => self.__unpackedSha256")
+                                      for w in page.workers), None))
+    finally:
+        del site.extra[path]
+    shipped = (site.dist / snapshot_path(site.dist).lstrip("/")).read_bytes()
+    engine = json.loads(re.search(r"^const ENGINE = (\{.*\});$", text, re.M).group(1))
+    made = unpack(gzip.decompress(shipped), engine["snapshot_size"])
+    assert unpacked == hashlib.sha256(made).hexdigest()

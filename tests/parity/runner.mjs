@@ -4,8 +4,9 @@
 //   node runner.mjs <pyodide dir> <wheel file> <requests.json> [<stdlib zip> [<snapshot>]]
 //
 // With a stdlib zip (the site's precompiled one), Pyodide loads it instead of its own, as the
-// browser worker does. With a snapshot too (the site's, gzipped), Pyodide restores it first,
-// as the worker does on a repeat visit, and the wheel is unpacked again over it.
+// browser worker does. With a snapshot too (the site's, unzipped and unpacked by the caller),
+// Pyodide restores it first, as the worker does on a repeat visit, and the wheel is unpacked
+// again over it.
 // requests.json holds a JSON array of request *texts*, so both interpreters parse the very
 // same bytes; stdout gets {python, scoring, replies}: Pyodide's Python version, where the
 // package was imported from, and the bridge's reply text for each request (compared byte for
@@ -13,8 +14,6 @@
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
-
-import { gunzipSync } from "node:zlib";
 
 const [pyodideDir, wheelPath, requestsPath, stdlibPath, snapshotPath] = process.argv.slice(2);
 if (!requestsPath) {
@@ -29,7 +28,7 @@ const pyodide = await loadPyodide({
   // The same empty lock file the browser worker uses: no package but ours.
   lockFileContents: JSON.stringify({ info: lock.info, packages: {} }),
   ...(stdlibPath ? { stdLibURL: path.resolve(stdlibPath) } : {}),
-  ...(snapshotPath ? { _loadSnapshot: new Uint8Array(gunzipSync(readFileSync(snapshotPath))) } : {}),
+  ...(snapshotPath ? { _loadSnapshot: new Uint8Array(readFileSync(snapshotPath)) } : {}),
   stdout: (line) => console.error(line),
   stderr: (line) => console.error(line),
 });

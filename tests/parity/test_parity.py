@@ -14,6 +14,8 @@ calculator asks), and malformed requests. Every reply must be the same text, byt
 from __future__ import annotations
 
 import difflib
+import gzip
+import hashlib
 import json
 import random
 import shutil
@@ -29,6 +31,8 @@ from site_builder.bytecode import precompile
 from site_builder.pyodide_runtime import find_runtime
 from site_builder.snapshot import snapshot
 from site_builder.wheel import build_wheel
+
+from .unpacked import unpack
 
 pytestmark = pytest.mark.node
 
@@ -145,8 +149,12 @@ def pyodide_run(request, tmp_path_factory):
     extra = []
     if request.param == "restored snapshot":
         heap = snapshot(find_runtime(ROOT / "node_modules"), compiled, source)
-        (work / heap.filename).write_bytes(heap.data)
-        extra.append(str(work / heap.filename))
+        # As the worker has it once unzipped and unpacked (checked against the build's record
+        # in test_snapshot_build.py, and the worker's own unpacking in the browser tests).
+        unpacked = unpack(gzip.decompress(heap.data), heap.raw_bytes)
+        assert hashlib.sha256(unpacked).hexdigest() == heap.raw_sha256
+        (work / "snapshot.bin").write_bytes(unpacked)
+        extra.append(str(work / "snapshot.bin"))
     texts = requests()
     (work / "requests.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     proc = subprocess.run(

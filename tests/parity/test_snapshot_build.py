@@ -5,6 +5,7 @@ restored engine answers differently from CPython stops the build and is not kept
 from __future__ import annotations
 
 import gzip
+import hashlib
 
 import pytest
 
@@ -16,6 +17,7 @@ from site_builder.pyodide_runtime import find_runtime
 from site_builder.wheel import build_wheel
 
 from .test_parity import ROOT
+from .unpacked import unpack
 
 pytestmark = pytest.mark.node
 
@@ -31,12 +33,33 @@ def test_two_snapshots_of_the_same_engine_are_byte_identical(inputs, tmp_path):
     first = snapshot_module.snapshot(*inputs, cache=tmp_path / "a")
     second = snapshot_module.snapshot(*inputs, cache=tmp_path / "b")
     assert first.data == second.data and first.filename == second.filename
-    heap = gzip.decompress(first.data)
-    # The whole initial heap (30 MiB) after a header, compressed to a fraction of it.
-    assert len(heap) > first.heap_bytes >= 30 * 2**20
-    # The size the worker unzips it into (ENGINE.snapshot_size).
-    assert first.raw_bytes == len(heap)
+    packed = gzip.decompress(first.data)
+    heap = unpack(packed, first.raw_bytes)
+    # Unpacked: exactly the snapshot Pyodide made (its SHA-256, recorded before packing), the
+    # whole initial heap (30 MiB) after a header: the size the worker unpacks it into
+    # (ENGINE.snapshot_size).
+    assert hashlib.sha256(heap).hexdigest() == first.raw_sha256
+    assert len(heap) == first.raw_bytes > first.heap_bytes >= 30 * 2**20
+    # Most of the heap is zeros: what the browser unzips is well under half of it, and what it
+    # downloads a fraction.
+    assert len(packed) < len(heap) / 2
     assert len(first.data) < len(heap) / 4
+
+
+@pytest.mark.parametrize("raw", [
+    b"",
+    bytes(snapshot_module.BLOCK * 3),
+    bytes(snapshot_module.BLOCK) + b"\x01" + bytes(snapshot_module.BLOCK * 9) + b"tail",
+    b"\xff" * (snapshot_module.BLOCK * 8 + 1),
+])
+def test_packing_keeps_every_byte_and_drops_only_blocks_of_zeros(raw):
+    packed = snapshot_module.pack(raw)
+    assert unpack(packed, len(raw)) == raw
+    blocks = -(-len(raw) // snapshot_module.BLOCK)
+    nonzero = sum(1 for start in range(0, len(raw), snapshot_module.BLOCK)
+                  if any(raw[start:start + snapshot_module.BLOCK]))
+    kept = len(packed) - -(-blocks // 8)
+    assert kept <= nonzero * snapshot_module.BLOCK
 
 
 def test_a_snapshot_that_answers_differently_stops_the_build(inputs, tmp_path, monkeypatch):

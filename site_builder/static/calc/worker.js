@@ -11,7 +11,7 @@
 //   with the engine after the calculator's first run): Pyodide restores the heap the build
 //   saved after importing the engine, skipping Python's start-up and every import;
 // - on a first visit, from the snapshot too when the connection proved fast: once the
-//   standard library is in, the worker knows how fast it came; if the snapshot (4.6 MB) would
+//   standard library is in, the worker knows how fast it came; if the snapshot (4.5 MB) would
 //   take less than `SNAPSHOT_WORTH_MS` more, it fetches it (the service worker then keeps this
 //   copy, so it is still downloaded once) and restores it, skipping the second or more that
 //   Python's start-up costs. On a slower connection (the benchmark's 20 Mbit/s phone)
@@ -265,12 +265,14 @@ async function snapshotIfFast() {
   }
 }
 
-/** The snapshot's heap from its response, unzipped while it is read (from Cache Storage or
- * the network): reading and unzipping overlap instead of taking turns, which saved about
- * 200 ms of a repeat visit on the benchmark's phone profile. The build gzips the snapshot
- * (hosts that compress on the fly leave `.bin` files alone); bytes that are not gzip (a host
- * that decoded them already) pass through. The heap's size is known from the build
- * (ENGINE.snapshot_size), so it goes straight into one buffer of its final size. */
+/** The snapshot from its response, unzipped and unpacked while it is read (from Cache Storage
+ * or the network): reading and unzipping overlap instead of taking turns. The build packs the
+ * snapshot without its blocks of zeros (site_builder/snapshot.py: a bitmap of the blocks kept,
+ * then those blocks) and gzips it; bytes that are not gzip (a host that decoded them already)
+ * pass through. Only the 12 MB of blocks that hold data are unzipped, not the 31 MB of the
+ * whole snapshot, and they go straight to their places in one buffer of its size
+ * (ENGINE.snapshot_size, from the build; blocks of ENGINE.snapshot_block bytes), zero when
+ * allocated. */
 async function inflate(response) {
   const reader = response.body.getReader();
   // Enough of the start to see gzip's magic number (one chunk, in practice).
@@ -297,21 +299,49 @@ async function inflate(response) {
     },
   });
   const gzipped = first[0] === 0x1f && first[1] === 0x8b;
-  const heap = (gzipped ? body.pipeThrough(new DecompressionStream("gzip")) : body).getReader();
+  const packed = (gzipped ? body.pipeThrough(new DecompressionStream("gzip")) : body).getReader();
   const size = ENGINE.snapshot_size;
+  const blocks = Math.ceil(size / ENGINE.snapshot_block);
+  const bitmap = new Uint8Array(Math.ceil(blocks / 8));
+  let bitmapFilled = 0;
+  const kept = []; // the numbers of the blocks that follow the bitmap, in order
+  let next = 0; // index into kept of the block being filled
+  let filled = 0; // bytes of it filled so far
   const out = new Uint8Array(size);
-  let offset = 0;
   for (;;) {
-    const { done, value } = await heap.read();
+    const { done, value } = await packed.read();
     if (done) break;
-    if (offset + value.byteLength > size) {
-      await heap.cancel();
-      throw new Error("snapshot longer than the build said");
+    let chunk = value;
+    if (bitmapFilled < bitmap.length) {
+      const take = Math.min(bitmap.length - bitmapFilled, chunk.byteLength);
+      bitmap.set(chunk.subarray(0, take), bitmapFilled);
+      bitmapFilled += take;
+      chunk = chunk.subarray(take);
+      if (bitmapFilled < bitmap.length) continue;
+      for (let block = 0; block < blocks; block++) {
+        if (bitmap[block >> 3] & (1 << (block & 7))) kept.push(block);
+      }
     }
-    out.set(value, offset);
-    offset += value.byteLength;
+    while (chunk.byteLength) {
+      if (next >= kept.length) {
+        await packed.cancel();
+        throw new Error("snapshot longer than the build said");
+      }
+      const at = kept[next] * ENGINE.snapshot_block;
+      const length = Math.min(ENGINE.snapshot_block, size - at);
+      const take = Math.min(length - filled, chunk.byteLength);
+      out.set(chunk.subarray(0, take), at + filled);
+      filled += take;
+      chunk = chunk.subarray(take);
+      if (filled === length) {
+        next += 1;
+        filled = 0;
+      }
+    }
   }
-  if (offset !== size) throw new Error("snapshot shorter than the build said");
+  if (bitmapFilled < bitmap.length || next < kept.length) {
+    throw new Error("snapshot shorter than the build said");
+  }
   return out;
 }
 
