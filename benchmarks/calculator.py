@@ -1,11 +1,12 @@
 """How fast the calculator starts and answers, measured in headless Chromium against the built
 site, every figure a ratio to a baseline measured in the same run.
 
-    python -m benchmarks.calculator [--runs N] [--phone-runs N] [--baseline GIT-REF]
+    python -m benchmarks.calculator [--runs N] [--phone-runs N] [--baseline GIT-REF ...]
 
 With ``--baseline`` (or the environment variable ``CALC_BENCH_BASELINE``), the site as of
 that git commit is built too and measured alongside, in the same browser, the sites taking
-turns: previous and new figures side by side from one run.
+turns: previous and new figures side by side from one run. ``--baseline`` can be given more
+than once (e.g. the commit an issue was filed against and the last release).
 
 Per site, it prints:
 - bare Pyodide boot (a minimal page that only loads Pyodide from the same server with the
@@ -599,17 +600,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=RUNS, help="runs per timing (median)")
     parser.add_argument("--phone-runs", type=int, default=PHONE_RUNS,
                         help="runs of the phone profile (each takes a while)")
-    parser.add_argument("--baseline", default=os.environ.get("CALC_BENCH_BASELINE"),
-                        help="git ref of a previous version to measure alongside")
+    parser.add_argument("--baseline", action="append",
+                        help="git ref of a previous version to measure alongside (repeat for "
+                             "several, oldest first)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         sites = []
-        if args.baseline:
-            out = Path(tmp) / "baseline" / "dist"
+        baselines = args.baseline or ([os.environ["CALC_BENCH_BASELINE"]]
+                                      if os.environ.get("CALC_BENCH_BASELINE") else [])
+        for number, ref in enumerate(baselines):
+            out = Path(tmp) / f"baseline-{number}" / "dist"
             out.parent.mkdir()
-            sites.append(Site(f"before ({args.baseline})", build_baseline(args.baseline, out)))
+            sites.append(Site(f"before ({ref})", build_baseline(ref, out)))
         sites.append(Site("now", build_site(Path(tmp) / "dist", BASE)))
         for site in sites:
             site.server = SiteServer(dist=site.dist, base=BASE)
