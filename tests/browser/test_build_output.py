@@ -15,6 +15,7 @@ import pytest
 from site_builder import calculator
 from site_builder.errors import BuildError
 from site_builder.pyodide_runtime import RUNTIME_FILES, find_runtime
+from tests.browser.test_offline import worker_engine
 
 
 def manifest(built_site) -> dict:
@@ -94,8 +95,7 @@ def test_large_files_have_precompressed_copies_that_decompress_to_them(built_sit
 
 
 def test_worker_names_the_engine_files_with_their_sizes(built_site):
-    text = (built_site / "calculator" / "worker.js").read_text(encoding="utf-8")
-    engine = json.loads(re.search(r"^const ENGINE = (\{.*\});$", text, re.M).group(1))
+    engine = worker_engine(built_site)
     folder = built_site / "calculator"
     files = {
         "loader": folder / engine["pyodide"] / "pyodide.mjs",

@@ -3,7 +3,6 @@ working; while it loads, the page shows real progress."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -11,6 +10,7 @@ from playwright.sync_api import expect
 
 import scoring
 from tests.browser.calc import READY_TIMEOUT_MS, fields, fragment_params, poll, wait_for_total
+from tests.browser.test_offline import worker_engine
 
 pytestmark = pytest.mark.browser
 
@@ -106,8 +106,7 @@ new MutationObserver(() => {
 
 
 def test_loading_shows_bytes_received_of_bytes_expected(context, site, built_site):
-    worker = (built_site / "calculator" / "worker.js").read_text(encoding="utf-8")
-    engine = json.loads(re.search(r"^const ENGINE = (\{.*\});$", worker, re.M).group(1))
+    engine = worker_engine(built_site)
     expected_mb = f"{sum(engine['bytes'].values()) / 1e6:.1f}"
     context.add_init_script(script=RECORD_STATUS)
     page = context.new_page()

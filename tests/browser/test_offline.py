@@ -59,6 +59,12 @@ def engine_manifest(dist: Path) -> dict:
     return json.loads(re.search(r"^const MANIFEST = (\{.*\});$", text, re.M).group(1))
 
 
+def worker_engine(dist: Path) -> dict:
+    """The ENGINE block the build wrote into calculator/worker.js."""
+    text = (dist / "calculator" / "worker.js").read_text(encoding="utf-8")
+    return json.loads(re.search(r"^const ENGINE = (\{.*\});$", text, re.M).group(1))
+
+
 def wait_until_engine_cached(page, dist: Path) -> str:
     """Wait until the service worker of the version built in `dist` holds every engine file;
     return that cache's name. (Right after a redeploy the previous version's full engine cache

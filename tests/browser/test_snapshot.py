@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -20,6 +18,7 @@ from tests.browser.test_offline import (
     engine_manifest,
     wait_until_engine_cached,
     wait_until_offline_ready,
+    worker_engine,
 )
 from tests.parity.unpacked import unpack
 
@@ -155,6 +154,5 @@ def test_the_worker_unpacks_exactly_the_snapshot_the_build_made(context, site):
     finally:
         del site.extra[path]
     shipped = (site.dist / snapshot_path(site.dist).lstrip("/")).read_bytes()
-    engine = json.loads(re.search(r"^const ENGINE = (\{.*\});$", text, re.M).group(1))
-    made = unpack(gzip.decompress(shipped), engine["snapshot_size"])
+    made = unpack(gzip.decompress(shipped), worker_engine(site.dist)["snapshot_size"])
     assert unpacked == hashlib.sha256(made).hexdigest()
