@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .errors import BuildError
 from .pyodide_runtime import Runtime
-from .wheel import Wheel, pack
+from .wheel import ENGINE_PATH, Wheel, pack
 
 SCRIPT = Path(__file__).parent / "node" / "precompile.mjs"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +96,7 @@ def precompile(runtime: Runtime, wheel: Wheel, cache: Path = CACHE) -> Precompil
     warmup = [{"request": text, "ok": ok} for text, ok in WARMUP]
     digest = content_key(SCRIPT.read_bytes(), stdlib_source.read_bytes(), wheel.data,
                          runtime.version.encode(), json.dumps(warmup).encode(),
+                         ENGINE_PATH.encode(),
                          *(source.read_bytes() for source in runtime.sources
                            if source.name.endswith(".mjs")))
     stdlib_path = cache / f"{digest}-python_stdlib.zip"
@@ -120,7 +121,7 @@ def _run_node(runtime: Runtime, stdlib_source: Path, wheel: Wheel, warmup: list[
         (work / "wheel.whl").write_bytes(wheel.data)
         job = {"stdlib_in": str(stdlib_source), "wheel_in": str(work / "wheel.whl"),
                "stdlib_out": str(work / "stdlib.zip"), "wheel_out": str(work / "wheel.zip"),
-               "warmup": warmup}
+               "wheel_path": ENGINE_PATH, "warmup": warmup}
         (work / "job.json").write_text(json.dumps(job), encoding="utf-8")
         folder = str(runtime.sources[0].parent)
         try:

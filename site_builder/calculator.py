@@ -48,7 +48,7 @@ from .render import CSP_WASM, STATIC, Producer, RenderContext
 from .snapshot import BLOCK as SNAPSHOT_BLOCK
 from .snapshot import snapshot
 from .urls import output_path, relative
-from .wheel import build_wheel
+from .wheel import ENGINE_PATH, build_wheel
 
 URL = "calculator/"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -250,6 +250,12 @@ def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
     return engine
 
 
+def unzipped_path(path: str) -> str:
+    """Where the service worker keeps its gunzipped copy of the gzip file at `path`: a key in
+    Cache Storage, never requested from a server (the worker reads it with caches.match)."""
+    return path + "?unzipped"
+
+
 def first_visit(engine: dict[str, EngineFile]) -> dict[str, EngineFile]:
     """The engine files a first visit downloads before its first score: all but the memory
     snapshot, which the service worker fetches afterwards for the next visit."""
@@ -263,7 +269,11 @@ def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) 
         "pyodide": relative(URL, engine["loader"].path.rsplit("/", 1)[0] + "/"),
         "stdlib": quote(relative(URL, engine["stdlib"].path)),
         "wheel": quote(relative(URL, engine["wheel"].path)),
+        # Where the wheel goes inside Pyodide: the snapshot was made with it there.
+        "wheel_path": ENGINE_PATH,
         "snapshot": quote(relative(URL, engine["snapshot"].path)),
+        # The service worker's gunzipped copy of it (read first when the device has it).
+        "snapshot_unzipped": quote(relative(URL, unzipped_path(engine["snapshot"].path))),
         "snapshot_bytes": engine["snapshot"].size,
         "snapshot_size": engine["snapshot"].unpacked,
         "snapshot_block": SNAPSHOT_BLOCK,
@@ -340,6 +350,8 @@ def produce(ctx: RenderContext) -> None:
             ctx.add_engine_file(path + mark + query, _sha256(out_root / path))
     for file in engine.values():
         ctx.add_engine_file(quote(file.path), file.sha256)
+    snapshot_path = engine["snapshot"].path
+    ctx.keep_unzipped(quote(snapshot_path), quote(unzipped_path(snapshot_path)))
 
 
 def copy_page_modules(ctx: RenderContext) -> list[str]:

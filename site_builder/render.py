@@ -133,6 +133,9 @@ class RenderContext:
         # The calculator's files the service worker keeps once the calculator has run:
         # (path relative to the site root, as requested, sha256). See offline.py.
         self.engine_files: list[tuple[str, str]] = []
+        # Engine files (gzip data) the service worker also keeps gunzipped: (path, key of the
+        # copy). See offline.py.
+        self.unzipped_files: list[tuple[str, str]] = []
         self._globals = {
             "site_name": SITE_NAME,
             "csp": CSP,
@@ -181,6 +184,11 @@ class RenderContext:
         """Have the service worker keep `path` (relative to the site root, with any query)
         for the calculator's offline use, checked against `sha256`."""
         self.engine_files.append((path, sha256))
+
+    def keep_unzipped(self, path: str, copy: str) -> None:
+        """Have the service worker keep engine file `path` (gzip data) also gunzipped, under
+        the key `copy`, once it has the engine."""
+        self.unzipped_files.append((path, copy))
 
     def asset_url(self, from_url: str, path: str) -> str:
         """Link from page `from_url` to a copied file, versioned by its content hash.

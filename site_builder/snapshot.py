@@ -5,8 +5,9 @@ Starting Python and importing the engine is most of a visit's start-up once the 
 local. At build time `node/snapshot.mjs` boots the pinned Pyodide under Node.js exactly as the
 worker does (the site's precompiled standard library and wheel), answers a score and a plan,
 and saves the whole heap (`makeMemorySnapshot`, a private Pyodide API). The worker restores it
-with `_loadSnapshot`, installs the wheel's files again (the file system is not part of the
-heap) and answers at once.
+with `_loadSnapshot`, writes the wheel file back to its path (the file system is not part of
+the heap; the package is imported already, but the rule files are read from the zip) and
+answers at once.
 
 A snapshot is tied to the exact Pyodide build (Pyodide checks its build id), to the
 byte-identical standard-library zip (the zip importer's index of it is in the heap) and to the
@@ -56,7 +57,7 @@ from pathlib import Path
 from .bytecode import PROFILE, WARMUP, Precompiled, content_key
 from .errors import BuildError
 from .pyodide_runtime import Runtime
-from .wheel import Wheel
+from .wheel import ENGINE_PATH, Wheel
 
 SCRIPT = Path(__file__).parent / "node" / "snapshot.mjs"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +111,7 @@ def snapshot(runtime: Runtime, compiled: Precompiled, source: Wheel,
     `source` is the wheel `compiled` was made from: CPython answers from it for the check."""
     digest = content_key(FORMAT, SCRIPT.read_bytes(), compiled.stdlib, compiled.wheel.data,
                          runtime.version.encode(), json.dumps([SNAPSHOT_WARMUP, VERIFY]).encode(),
+                         ENGINE_PATH.encode(),
                          *(source.read_bytes() for source in runtime.sources))
     product = cache / f"{digest}-snapshot.bin.gz"
     facts = cache / f"{digest}-snapshot.json"
@@ -130,6 +132,7 @@ def _make_and_verify(runtime: Runtime, compiled: Precompiled, source: Wheel, pro
         job = {
             "stdlib": str(work / "stdlib.zip"), "wheel": str(work / "wheel.whl"),
             "snapshot": str(work / "snapshot.bin"), "replies": str(work / "replies.json"),
+            "wheel_path": ENGINE_PATH,
             "warmup": list(SNAPSHOT_WARMUP), "requests": list(VERIFY),
         }
         (work / "stdlib.zip").write_bytes(compiled.stdlib)

@@ -2,9 +2,10 @@
 //
 //   node precompile.mjs <pyodide dir> <job.json>
 //
-// job.json: {"stdlib_in", "stdlib_out", "wheel_in", "wheel_out": paths, "warmup": [{"request":
-// bridge request text, "ok": whether the bridge must accept it}]}. The script boots Pyodide, installs the wheel the way the calculator's
-// worker does and answers the warm-up requests (a score and a plan), so that `sys.modules`
+// job.json: {"stdlib_in", "stdlib_out", "wheel_in", "wheel_out": paths, "wheel_path": where
+// the wheel goes inside Pyodide (site_builder/wheel.py ENGINE_PATH), "warmup": [{"request":
+// bridge request text, "ok": whether the bridge must accept it}]}. The script boots Pyodide,
+// puts the wheel on sys.path the way the calculator's worker does and answers the warm-up requests (a score and a plan), so that `sys.modules`
 // then holds every standard-library module the calculator needs. It writes:
 // - stdlib_out: a python_stdlib.zip holding just those modules, each as an unchecked
 //   hash-based `.pyc` (PEP 552: no timestamps). Modules the calculator never imports are left
@@ -44,12 +45,9 @@ const pyodide = await loadPyodide({
   stdout: (line) => console.error(line),
   stderr: (line) => console.error(line),
 });
-const sitePackages = pyodide.runPython(
-  "import sys; next(p for p in sys.path if p.endswith('site-packages'))",
-);
-pyodide.unpackArchive(new Uint8Array(readFileSync(job.wheel_in)), "wheel", {
-  extractDir: sitePackages,
-});
+// The wheel as one file on sys.path, imported from the zip (as the worker does).
+pyodide.FS.writeFile(job.wheel_path, new Uint8Array(readFileSync(job.wheel_in)));
+pyodide.runPython(`import sys; sys.path.append(${JSON.stringify(job.wheel_path)})`);
 const handle = pyodide.pyimport("scoring.bridge").handle;
 for (const { request, ok } of job.warmup) {
   const reply = JSON.parse(handle(request));
@@ -111,13 +109,13 @@ def compile_zip(data, prefix, only):
     return out.getvalue()
 
 
-def run(stdlib, wheel, site_packages):
+def run(stdlib, wheel, wheel_path):
     stdlib_prefix = "/lib/python%d%d.zip/" % sys.version_info[:2]
     used = used_modules(stdlib_prefix)
     if not used:
         raise RuntimeError("no standard-library module imported from " + stdlib_prefix)
     return (compile_zip(stdlib, stdlib_prefix, used),
-            compile_zip(wheel, site_packages + "/", None))
+            compile_zip(wheel, wheel_path + "/", None))
 
 
 run
@@ -126,7 +124,7 @@ run
 const [stdlib, wheel] = compileZip(
   new Uint8Array(readFileSync(job.stdlib_in)),
   new Uint8Array(readFileSync(job.wheel_in)),
-  sitePackages,
+  job.wheel_path,
 ).toJs();
 writeFileSync(job.stdlib_out, stdlib);
 writeFileSync(job.wheel_out, wheel);

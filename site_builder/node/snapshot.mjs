@@ -4,9 +4,10 @@
 //   node snapshot.mjs verify <pyodide dir> <job.json>
 //
 // job.json: {"stdlib": the site's precompiled standard library, "wheel": the site's compiled
-// wheel, "snapshot": the snapshot file (written by make, read by verify), "warmup": [bridge
-// request texts answered before the snapshot is taken], "requests": [bridge request texts
-// verify answers], "replies": where verify writes its replies (a JSON array of texts)}.
+// wheel, "wheel_path": where the wheel goes inside Pyodide (site_builder/wheel.py), "snapshot":
+// the snapshot file (written by make, read by verify), "warmup": [bridge request texts answered
+// before the snapshot is taken], "requests": [bridge request texts verify answers], "replies":
+// where verify writes its replies (a JSON array of texts)}.
 //
 // make boots Pyodide the way the calculator's worker does (same standard library, same wheel,
 // installed the same way), imports the engine, answers the warm-up requests so every module
@@ -15,7 +16,7 @@
 // `_loadSnapshot` and skips Python's start-up and every import.
 //
 // verify restores the snapshot in a fresh Pyodide exactly as the worker does (snapshot,
-// standard library, then the wheel unpacked again: the file system is not in the heap) and
+// standard library, then the wheel file written again: the file system is not in the heap) and
 // answers `requests`; the caller compares the replies with CPython's, byte for byte.
 //
 // Both print one JSON line to stdout: {"heap": bytes of the heap, "initial": bytes of the heap
@@ -43,14 +44,12 @@ const options = {
   stderr: (line) => console.error(line),
 };
 
-/** The wheel into site-packages, as the worker installs it; then the bridge's handle. */
+/** The wheel as one file on sys.path, as the worker installs it (after a restore: the file
+ * again, at the path the heap's sys.path and zipimport's index name); the bridge's handle. */
 function install(pyodide) {
-  const sitePackages = pyodide.runPython(
-    "import sys; next(p for p in sys.path if p.endswith('site-packages'))",
-  );
-  pyodide.unpackArchive(new Uint8Array(readFileSync(job.wheel)), "wheel", {
-    extractDir: sitePackages,
-  });
+  pyodide.FS.writeFile(job.wheel_path, new Uint8Array(readFileSync(job.wheel)));
+  const path = JSON.stringify(job.wheel_path);
+  pyodide.runPython(`import sys\nif ${path} not in sys.path: sys.path.append(${path})`);
   return pyodide.pyimport("scoring.bridge").handle;
 }
 

@@ -88,6 +88,29 @@ def wait_until_engine_cached(page, dist: Path) -> str:
     return poll(cached, timeout=120)
 
 
+def wait_until_unzipped(page, dist: Path) -> str:
+    """Wait until the service worker of the version built in `dist` holds its gunzipped copy of
+    the memory snapshot (made after the engine cache is full); return that cache's name."""
+    manifest = engine_manifest(dist)
+    [(_path, copy)] = manifest["unzip"]
+    name = f" unzipped {manifest['version']}"
+
+    def unzipped():
+        return page.evaluate(
+            """async ([suffix, key]) => {
+                for (const name of await caches.keys()) {
+                    if (name.endsWith(suffix) && await (await caches.open(name)).match(key)) {
+                        return name;
+                    }
+                }
+                return null;
+            }""",
+            [name, BASE_URL + copy],
+        )
+
+    return poll(unzipped, timeout=120)
+
+
 def first_entry(catalogue: str = "qualifications") -> dict:
     data = tomllib.loads((ROOT / "catalogue" / f"{catalogue}.toml").read_text(encoding="utf-8"))
     return data["entries"][0]
@@ -248,9 +271,11 @@ def test_second_visit_works_with_the_network_off(context, site):
     wait_for_total(page, {"age": 30})
     wait_until_offline_ready(page)
     engine = wait_until_engine_cached(page, site.dist)
-    # One copy of each file: the worker's download copies went into the engine cache.
-    assert poll(lambda: [n for n in service_worker_state(page)["caches"] if "shell" not in n]
-                == [engine])
+    unzipped = wait_until_unzipped(page, site.dist)
+    # One copy of each file: the worker's download copies went into the engine cache (and
+    # the snapshot's gunzipped copy into its own).
+    assert poll(lambda: sorted(n for n in service_worker_state(page)["caches"]
+                               if "shell" not in n) == sorted([engine, unzipped]))
 
     site.offline = True  # the server now drops every connection
     site.requests.clear()
@@ -292,6 +317,7 @@ def test_a_rules_change_reaches_a_returning_visitor_on_one_reload(context, tmp_p
         expect(page.locator("[data-notice]")).to_have_count(0)
         wait_until_offline_ready(page)
         old_engine = wait_until_engine_cached(page, dist)
+        old_unzipped = wait_until_unzipped(page, dist)
 
         # A policy change: the age band of a 30-year-old scores 3 points less.
         indicators = package / "rules" / "indicators.toml"
@@ -322,8 +348,13 @@ def test_a_rules_change_reaches_a_returning_visitor_on_one_reload(context, tmp_p
             names = page.evaluate("async () => await caches.keys()")
             return [name for name in names if " engine " in name]
 
-        # The old version's engine cache goes once the new worker has activated.
+        # The old version's engine cache goes once the new worker has activated, and its
+        # gunzipped snapshot with it.
         poll(lambda: engine_caches() == [new_engine], timeout=60)
+        new_unzipped = wait_until_unzipped(page, dist)
+        assert new_unzipped != old_unzipped
+        poll(lambda: [name for name in page.evaluate("async () => await caches.keys()")
+                      if " unzipped " in name] == [new_unzipped], timeout=60)
         server.offline = True
         context.set_offline(True)
         try:

@@ -1,9 +1,9 @@
 """The engine's memory snapshot (site_builder/snapshot.py, worker.js): a first visit on a fast
 connection downloads it with the engine and restores it; on a slow connection it starts Python
 normally and never asks for the snapshot before its first score; either way the service worker
-keeps one copy, downloaded once, and the next visit restores it and scores exactly as before; a
-snapshot that cannot be restored makes the worker say so and start normally, with the same
-result."""
+keeps one copy, downloaded once, and a gunzipped copy of it, which the next visit restores
+(nothing left to unzip) and scores exactly as before; a snapshot that cannot be restored makes the
+worker say so and start normally, with the same result."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tests.browser.test_offline import (
     engine_manifest,
     wait_until_engine_cached,
     wait_until_offline_ready,
+    wait_until_unzipped,
     worker_engine,
 )
 from tests.parity.unpacked import unpack
@@ -32,6 +33,13 @@ def engine_start(page) -> str:
     """How the worker started: "normal", "snapshot" or "fallback" (once it is ready)."""
     root = page.locator("#calculator")
     return poll(lambda: root.get_attribute("data-engine-start"), timeout=120)
+
+
+def snapshot_source(page) -> str | None:
+    """Where the worker read the snapshot it restored: "unzipped copy" (the service worker's
+    gunzipped copy), "device" (the gzip file it keeps) or "network"."""
+    engine_start(page)
+    return page.locator("#calculator").get_attribute("data-engine-snapshot")
 
 
 def snapshot_path(dist) -> str:
@@ -73,8 +81,23 @@ def snapshot_requests(site) -> int:
 def test_a_first_visit_on_a_fast_connection_restores_the_snapshot_fetched_once(context, site):
     first = first_visit(context, site)  # loopback: as fast as a connection gets
     assert first["start"] == "snapshot"
+    assert snapshot_source(first["page"]) == "network"
     wait_until_offline_ready(first["page"])
     wait_until_engine_cached(first["page"], site.dist)
+    unzipped = wait_until_unzipped(first["page"], site.dist)
+    # The service worker's copy is the shipped file gunzipped, byte for byte (the worker
+    # unpacks it as it unpacks what it unzips itself: see the test below).
+    [(path, copy)] = engine_manifest(site.dist)["unzip"]
+    kept = first["page"].evaluate(
+        """async ([cache, url]) => {
+            const body = await (await (await caches.open(cache)).match(url)).arrayBuffer();
+            const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+            return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+        }""",
+        [unzipped, site.url(copy)],
+    )
+    shipped = (site.dist / path).read_bytes()
+    assert kept == hashlib.sha256(gzip.decompress(shipped)).hexdigest()
     # The service worker kept the worker's copy: one download in all.
     assert snapshot_requests(site) == 1
 
@@ -83,7 +106,9 @@ def test_a_first_visit_on_a_fast_connection_restores_the_snapshot_fetched_once(c
     open_calculator(again, site, FRAGMENT)
     assert shown_result(again, PROFILE) == first["result"]
     assert engine_start(again) == "snapshot"
-    assert snapshot_requests(site) == 0  # from this device
+    # From this device, read as it is: nothing left to unzip at the start of the visit.
+    assert snapshot_source(again) == "unzipped copy"
+    assert snapshot_requests(site) == 0
 
 
 def test_a_first_visit_on_a_slow_connection_starts_normally_and_the_next_restores(context,
@@ -95,6 +120,7 @@ def test_a_first_visit_on_a_slow_connection_starts_normally_and_the_next_restore
     assert snapshot_requests(site) == 0
     wait_until_offline_ready(first["page"])
     wait_until_engine_cached(first["page"], site.dist)
+    wait_until_unzipped(first["page"], site.dist)
     # The service worker fetched it afterwards, once, for the next visit.
     assert snapshot_requests(site) == 1
 
@@ -108,18 +134,24 @@ def test_a_first_visit_on_a_slow_connection_starts_normally_and_the_next_restore
     wait_for_total(again, {**PROFILE, "si_months": 100})
 
 
-def test_a_snapshot_that_cannot_be_restored_falls_back_to_a_normal_start(context, site):
+@pytest.mark.parametrize("damaged", ["unzipped copy", "device"])
+def test_a_snapshot_that_cannot_be_restored_falls_back_to_a_normal_start(context, site, damaged):
     first = first_visit(context, site)
     wait_until_offline_ready(first["page"])
-    cache = wait_until_engine_cached(first["page"], site.dist)
-    # Damage the device's copy (a storage fault, a half-written entry): not a Pyodide heap.
-    url = site.url(snapshot_path(site.dist))
+    engine = wait_until_engine_cached(first["page"], site.dist)
+    unzipped = wait_until_unzipped(first["page"], site.dist)
+    [(path, copy)] = engine_manifest(site.dist)["unzip"]
+    # Damage the copy the worker reads (a storage fault, a half-written entry): not a Pyodide
+    # heap. The gzip file is read only when the device has no gunzipped copy.
+    cache, url, drop = ((unzipped, copy, None) if damaged == "unzipped copy"
+                        else (engine, path, unzipped))
     first["page"].evaluate(
-        """async ([cache, url]) => {
+        """async ([cache, url, drop]) => {
             const bytes = new Uint8Array(4096).fill(7);
             await (await caches.open(cache)).put(url, new Response(bytes));
+            if (drop) await caches.delete(drop);
         }""",
-        [cache, url],
+        [cache, site.url(url), drop],
     )
     messages = []
     again = context.new_page()
@@ -127,12 +159,21 @@ def test_a_snapshot_that_cannot_be_restored_falls_back_to_a_normal_start(context
     open_calculator(again, site, FRAGMENT)
     assert shown_result(again, PROFILE) == first["result"]
     assert engine_start(again) == "fallback"
+    assert snapshot_source(again) == damaged
     assert any("memory snapshot failed" in text for text in messages), messages
     expect(again.locator("#calculator")).to_have_attribute("data-engine", "ready")
+    if damaged == "unzipped copy":
+        # The worker dropped the bad copy and the service worker made it again from its
+        # checked gzip file: the next visit restores once more.
+        wait_until_unzipped(again, site.dist)
+        third = context.new_page()
+        open_calculator(third, site, FRAGMENT)
+        assert shown_result(third, PROFILE) == first["result"]
+        assert engine_start(third) == "snapshot"
 
 
 # A copy of worker.js that also keeps the SHA-256 of the snapshot it unpacked, for the test.
-UNPACKED = "const bytes = await inflate(snapshot);"
+UNPACKED = "await inflate(snapshot.response, snapshot.gzipped, bytes);"
 KEEP_DIGEST = UNPACKED + """
     self.__unpackedSha256 = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
       (byte) => byte.toString(16).padStart(2, "0")).join("");"""

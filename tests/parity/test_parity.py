@@ -30,7 +30,7 @@ from scoring.cases import load_cases, load_plan_cases
 from site_builder.bytecode import precompile
 from site_builder.pyodide_runtime import find_runtime
 from site_builder.snapshot import snapshot
-from site_builder.wheel import build_wheel
+from site_builder.wheel import ENGINE_PATH, build_wheel
 
 from .unpacked import unpack
 
@@ -158,7 +158,7 @@ def pyodide_run(request, tmp_path_factory):
     texts = requests()
     (work / "requests.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     proc = subprocess.run(
-        [node, str(RUNNER), str(PYODIDE), str(wheel_path), str(work / "requests.json"),
+        [node, str(RUNNER), str(PYODIDE), str(wheel_path), ENGINE_PATH, str(work / "requests.json"),
          str(stdlib_path), *extra],
         # Pyodide under Node mounts the working directory as its home, which is first on
         # sys.path: run from an empty folder, or `import scoring` would find the checkout.
@@ -171,14 +171,15 @@ def pyodide_run(request, tmp_path_factory):
 def test_runs_inside_pyodide_from_the_wheel(pyodide_run):
     _texts, run = pyodide_run
     assert run["python"].startswith("3.14"), run["python"]  # Pyodide's CPython, not ours
-    assert "site-packages" in run["scoring"], run["scoring"]  # the wheel, not the checkout
+    # Imported from the wheel file itself (zipimport), not from the checkout.
+    assert run["scoring"] == f"{ENGINE_PATH}/scoring/__init__.pyc", run["scoring"]
     assert run["version"] == run["wheel_version"]
 
 
 def test_runs_the_precompiled_bytecode_the_site_ships(pyodide_run):
     _texts, run = pyodide_run
     bridge, json_module = run["files"]
-    assert bridge.endswith("site-packages/scoring/bridge.pyc"), bridge
+    assert bridge == f"{ENGINE_PATH}/scoring/bridge.pyc", bridge
     assert json_module.endswith(".zip/json/__init__.pyc"), json_module
 
 

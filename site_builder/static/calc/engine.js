@@ -223,6 +223,8 @@ function launch() {
       root.dataset.engineMs = JSON.stringify(data.ms);
       // How it started: "snapshot" (restored), "normal" or "fallback" (restoring failed).
       root.dataset.engineStart = data.start || "normal";
+      // Where a snapshot was read: "unzipped copy", "device" (the gzip file) or "network".
+      if (data.snapshot) root.dataset.engineSnapshot = data.snapshot;
       setStatus(TEXT.ready, "ready");
       handlers.onReady();
     } else if (data.type === "response") {

@@ -8,8 +8,9 @@
 //
 // Two ways to start (site_builder/snapshot.py):
 // - from the memory snapshot, when this device already holds it (the service worker keeps it
-//   with the engine after the calculator's first run): Pyodide restores the heap the build
-//   saved after importing the engine, skipping Python's start-up and every import;
+//   with the engine after the calculator's first run, and a gunzipped copy of it, read first):
+//   Pyodide restores the heap the build saved after importing the engine, skipping Python's
+//   start-up and every import;
 // - on a first visit, from the snapshot too when the connection proved fast: once the
 //   standard library is in, the worker knows how fast it came; if the snapshot (4.5 MB) would
 //   take less than `SNAPSHOT_WORTH_MS` more, it fetches it (the service worker then keeps this
@@ -28,7 +29,8 @@
 //                  {type: "progress", stage: "fallback"}  restoring the snapshot failed:
 //                                                          starting normally instead
 //                  {type: "ready", ms: {origin, start, downloaded, boot, install, steps},
-//                   start: "snapshot"|"normal"|"fallback"}
+//                   start: "snapshot"|"normal"|"fallback",
+//                   snapshot: "unzipped copy"|"device"|"network"|null  (where it was read)}
 //                  {type: "response", id: n, text: "{\"ok\": …}", ms: number}  (bridge reply text)
 //                  {type: "failed", message: "…", reason: "http"|"mime"|"network"|"engine"}
 // Requests that arrive before the engine is ready wait in a queue and are answered in order.
@@ -45,6 +47,7 @@ const FILES = {
   stdlib: at(ENGINE.stdlib),
   wheel: at(ENGINE.wheel),
   snapshot: ENGINE.snapshot ? at(ENGINE.snapshot) : null,
+  unzipped: ENGINE.snapshot_unzipped ? at(ENGINE.snapshot_unzipped) : null,
 };
 // A first visit fetches the snapshot when, at the rate the standard library came, it would
 // take less than this (ms). Python's start-up it saves took about 1.3 s on the benchmark's
@@ -219,15 +222,26 @@ function answer({ id, request }) {
 
 // ---- Starting Python -------------------------------------------------------------------
 
-/** The snapshot's response if this device holds it (Cache Storage: the service worker's
- * engine cache keeps it, checked against its SHA-256), else null; never throws. */
+/** The snapshot if this device holds it, else null; never throws. First the service worker's
+ * gunzipped copy (read as it is: no unzipping at the start of a visit), else the gzip file it
+ * keeps with the engine (checked against its SHA-256). Returns {response, gzipped, from}. */
 async function localSnapshot() {
   if (!FILES.snapshot || typeof caches === "undefined") return null;
   try {
-    return (await caches.match(FILES.snapshot)) || null;
+    const unzipped = FILES.unzipped && (await caches.match(FILES.unzipped));
+    if (unzipped) return { response: unzipped, gzipped: false, from: "unzipped copy" };
+    const gzipped = await caches.match(FILES.snapshot);
+    return gzipped ? { response: gzipped, gzipped: true, from: "device" } : null;
   } catch {
     return null; // Cache Storage unavailable: start normally.
   }
+}
+
+/** Delete the service worker's gunzipped copy of the snapshot after it failed to restore (a
+ * storage fault, a copy cut short): the next visit reads the gzip file, checked against its
+ * SHA-256 when it was kept, and the service worker makes the copy again from it. */
+async function forgetUnzippedCopy() {
+  for (const name of await caches.keys()) await (await caches.open(name)).delete(FILES.unzipped);
 }
 
 /** On a first visit: the snapshot's response when the connection proved fast enough for them to
@@ -258,8 +272,9 @@ async function snapshotIfFast() {
     : ENGINE.bytes.stdlib / Math.max(1, doneAt - t0);
   if (ENGINE.snapshot_bytes / rate >= SNAPSHOT_WORTH_MS) return null;
   try {
-    // Through download(): counted, and kept for the service worker (fetched once).
-    return await download(FILES.snapshot);
+    // Through download(): counted, and kept for the service worker (fetched once). Gzip data,
+    // unless a host decoded it on the way (inflate looks).
+    return { response: await download(FILES.snapshot), gzipped: null, from: "network" };
   } catch {
     return null; // start normally; the failure is not the engine's
   }
@@ -268,12 +283,21 @@ async function snapshotIfFast() {
 /** The snapshot from its response, unzipped and unpacked while it is read (from Cache Storage
  * or the network): reading and unzipping overlap instead of taking turns. The build packs the
  * snapshot without its blocks of zeros (site_builder/snapshot.py: a bitmap of the blocks kept,
- * then those blocks) and gzips it; bytes that are not gzip (a host that decoded them already)
- * pass through. Only the 12 MB of blocks that hold data are unzipped, not the 31 MB of the
- * whole snapshot, and they go straight to their places in one buffer of its size
+ * then those blocks) and gzips it. `gzipped`: whether the bytes are gzip data (false for the
+ * service worker's gunzipped copy); null to tell by gzip's magic number (from the network,
+ * where a host may have decoded them already). Only the 12 MB of blocks that hold data are unzipped, not the 31 MB of the
+ * whole snapshot, and they go straight to their places in `out`, a buffer of its size
  * (ENGINE.snapshot_size, from the build; blocks of ENGINE.snapshot_block bytes), zero when
- * allocated. */
-async function inflate(response) {
+ * allocated. Resolves once every block is in. */
+async function inflate(response, gzipped, out) {
+  if (gzipped === false) {
+    // Nothing to unzip (the service worker's copy): one read of the whole body, which the
+    // browser fills without a turn of this thread per chunk, then one pass to unpack it.
+    const unpack = unpacker(out);
+    unpack.push(new Uint8Array(await response.arrayBuffer()));
+    unpack.finish();
+    return;
+  }
   const reader = response.body.getReader();
   // Enough of the start to see gzip's magic number (one chunk, in practice).
   const head = [];
@@ -298,8 +322,26 @@ async function inflate(response) {
       return reader.cancel(reason);
     },
   });
-  const gzipped = first[0] === 0x1f && first[1] === 0x8b;
-  const packed = (gzipped ? body.pipeThrough(new DecompressionStream("gzip")) : body).getReader();
+  const unzip = gzipped ?? (first[0] === 0x1f && first[1] === 0x8b);
+  const packed = (unzip ? body.pipeThrough(new DecompressionStream("gzip")) : body).getReader();
+  const unpack = unpacker(out);
+  for (;;) {
+    const { done, value } = await packed.read();
+    if (done) break;
+    try {
+      unpack.push(value);
+    } catch (error) {
+      await packed.cancel();
+      throw error;
+    }
+  }
+  unpack.finish();
+}
+
+/** Puts the packed snapshot's bytes (see inflate), given in pieces of any size, in their
+ * places in `out`: push(piece) for each in order, then finish(). Both throw when the bytes do
+ * not fit the snapshot the build described. */
+function unpacker(out) {
   const size = ENGINE.snapshot_size;
   const blocks = Math.ceil(size / ENGINE.snapshot_block);
   const bitmap = new Uint8Array(Math.ceil(blocks / 8));
@@ -307,42 +349,39 @@ async function inflate(response) {
   const kept = []; // the numbers of the blocks that follow the bitmap, in order
   let next = 0; // index into kept of the block being filled
   let filled = 0; // bytes of it filled so far
-  const out = new Uint8Array(size);
-  for (;;) {
-    const { done, value } = await packed.read();
-    if (done) break;
-    let chunk = value;
-    if (bitmapFilled < bitmap.length) {
-      const take = Math.min(bitmap.length - bitmapFilled, chunk.byteLength);
-      bitmap.set(chunk.subarray(0, take), bitmapFilled);
-      bitmapFilled += take;
-      chunk = chunk.subarray(take);
-      if (bitmapFilled < bitmap.length) continue;
-      for (let block = 0; block < blocks; block++) {
-        if (bitmap[block >> 3] & (1 << (block & 7))) kept.push(block);
+  return {
+    push(piece) {
+      let chunk = piece;
+      if (bitmapFilled < bitmap.length) {
+        const take = Math.min(bitmap.length - bitmapFilled, chunk.byteLength);
+        bitmap.set(chunk.subarray(0, take), bitmapFilled);
+        bitmapFilled += take;
+        chunk = chunk.subarray(take);
+        if (bitmapFilled < bitmap.length) return;
+        for (let block = 0; block < blocks; block++) {
+          if (bitmap[block >> 3] & (1 << (block & 7))) kept.push(block);
+        }
       }
-    }
-    while (chunk.byteLength) {
-      if (next >= kept.length) {
-        await packed.cancel();
-        throw new Error("snapshot longer than the build said");
+      while (chunk.byteLength) {
+        if (next >= kept.length) throw new Error("snapshot longer than the build said");
+        const at = kept[next] * ENGINE.snapshot_block;
+        const length = Math.min(ENGINE.snapshot_block, size - at);
+        const take = Math.min(length - filled, chunk.byteLength);
+        out.set(chunk.subarray(0, take), at + filled);
+        filled += take;
+        chunk = chunk.subarray(take);
+        if (filled === length) {
+          next += 1;
+          filled = 0;
+        }
       }
-      const at = kept[next] * ENGINE.snapshot_block;
-      const length = Math.min(ENGINE.snapshot_block, size - at);
-      const take = Math.min(length - filled, chunk.byteLength);
-      out.set(chunk.subarray(0, take), at + filled);
-      filled += take;
-      chunk = chunk.subarray(take);
-      if (filled === length) {
-        next += 1;
-        filled = 0;
+    },
+    finish() {
+      if (bitmapFilled < bitmap.length || next < kept.length) {
+        throw new Error("snapshot shorter than the build said");
       }
-    }
-  }
-  if (bitmapFilled < bitmap.length || next < kept.length) {
-    throw new Error("snapshot shorter than the build said");
-  }
-  return out;
+    },
+  };
 }
 
 async function boot(snapshot) {
@@ -363,16 +402,15 @@ async function boot(snapshot) {
   });
 }
 
-/** The wheel's files into site-packages (also after a restore: the file system is not part of
- * the heap) and the bridge's entry point. */
+/** The wheel as one file on sys.path (site_builder/wheel.py): Python imports the engine from
+ * the zip, as it imports the standard library, and reads the rule files from it. One file
+ * written instead of 44 unpacked (about 150 ms of a phone's start). After a restore the engine
+ * is imported already, but the file system is not part of the heap: the file goes back to the
+ * path the heap's sys.path and zipimport's index of it name. Then the bridge's entry point. */
 async function install(pyodide) {
-  // unpackArchive extracts into the working directory unless told otherwise; a wheel belongs
-  // in site-packages, where pip would put it. (Read from sys.path: importing sysconfig, or
-  // importlib.metadata for the version, would add a third of a second to every start.)
-  const sitePackages = pyodide.runPython(
-    "import sys; next(p for p in sys.path if p.endswith('site-packages'))",
-  );
-  pyodide.unpackArchive(await downloads.wheel, "wheel", { extractDir: sitePackages });
+  pyodide.FS.writeFile(ENGINE.wheel_path, new Uint8Array(await downloads.wheel));
+  const path = JSON.stringify(ENGINE.wheel_path);
+  pyodide.runPython(`import sys\nif ${path} not in sys.path: sys.path.append(${path})`);
   return pyodide.pyimport("scoring.bridge").handle;
 }
 
@@ -384,7 +422,10 @@ function restore(snapshot) {
     timer = setTimeout(() => reject(new Error("restoring took too long")), RESTORE_TIMEOUT_MS);
   });
   const restored = (async () => {
-    const bytes = await inflate(snapshot);
+    // Read it all before Pyodide starts: reading alongside the runtime's set-up took longer
+    // than the two one after the other (on the phone profile, 0.2-0.4 s more in all).
+    const bytes = new Uint8Array(ENGINE.snapshot_size);
+    await inflate(snapshot.response, snapshot.gzipped, bytes);
     steps.unzipped = performance.now() - t0;
     const pyodide = await boot(bytes);
     steps.restored = performance.now() - t0;
@@ -408,6 +449,9 @@ async function start() {
     } catch (error) {
       // Visible on the page ("fallback"), then the normal start, which needs nothing more.
       console.warn("Restoring the engine's memory snapshot failed; starting normally.", error);
+      // Before the normal start (a few ms): once the engine is ready, the service worker makes
+      // a new copy, which this must not delete.
+      if (snapshot.from === "unzipped copy") await forgetUnzippedCopy().catch(() => {});
       how = "fallback";
       post({ type: "progress", stage: "fallback" });
     }
@@ -425,7 +469,7 @@ async function start() {
   // the page's), every byte was in (null if still copying), Python was up, the rules were ready.
   post({ type: "ready", ms: { origin: performance.timeOrigin, start: t0, downloaded, boot: t1 - t0,
     install: t2 - t1, steps },
-    start: how });
+    start: how, snapshot: snapshot ? snapshot.from : null });
   while (queue.length) answer(queue.shift());
 }
 
