@@ -194,3 +194,41 @@ def test_the_engine_starts_while_the_page_is_still_being_read(context, site):
         "() => [performance.getEntriesByName('calc-worker-start')[0].startTime,"
         " performance.getEntriesByType('navigation')[0].domInteractive]")
     assert started < parsed
+
+
+RECORD_REQUESTS = """
+window.__requests = [];
+const post = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message, ...rest) {
+  if (message && message.type === "request") {
+    window.__requests.push([message.request.op, performance.now()]);
+  }
+  return post.call(this, message, ...rest);
+};
+"""
+
+
+def test_a_linked_profile_is_scored_the_moment_the_engine_is_ready(context, site):
+    # The page asks for the score of the answers in its link while the engine still starts;
+    # the worker keeps the question and answers it as soon as it is ready, instead of waiting
+    # for the page (whose main thread a phone keeps busy drawing) to hear so and ask then.
+    context.add_init_script(script=RECORD_REQUESTS)
+    held = []
+    context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(site.url("calculator/#age=30&education=master"))
+    poll(lambda: page.wait_for_timeout(50) or held, timeout=30)
+    # Still starting (its WebAssembly held back), and the question is already asked.
+    poll(lambda: page.evaluate("() => window.__requests.length"), timeout=30)
+    assert page.locator("#calculator").get_attribute("data-engine") == "loading"
+    for route in held:
+        route.continue_()
+    context.unroute("**/pyodide.asm.wasm")
+    wait_for_total(page, {"age": 30, "education": "master"})
+    requests, ready, scored = page.evaluate(
+        "() => [window.__requests, performance.getEntriesByName('calc-engine-ready')[0].startTime,"
+        " performance.getEntriesByName('calc-first-score')[0].startTime]")
+    # One question for the first score, asked before the engine was ready: not asked again.
+    before_score = [op for op, at in requests if at <= scored]
+    assert before_score == ["score"], requests
+    assert requests[0][1] < ready

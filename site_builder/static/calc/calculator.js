@@ -81,12 +81,17 @@ function update() {
     return;
   }
   if (!engine.isReady()) {
-    // The first score is computed as soon as the engine reports ready. Answers outside a
-    // field's range were pointed out above already (collect() checks them from the field
-    // descriptions, engine or not).
+    // Answers outside a field's range were pointed out above already (collect() checks them
+    // from the field descriptions, engine or not).
     clearFieldErrors();
     const failed = engine.hasFailed();
     setResultState(failed ? "unavailable" : "waiting", failed ? TEXT.unavailable : TEXT.waiting);
+    // Asked now, the first score waits in the worker, which answers it the moment it is
+    // ready: not after this page has heard so (on a slow phone its main thread can be busy
+    // drawing for a few hundred milliseconds) and sent the question.
+    if (engine.canAsk() && !engine.isBusy()) {
+      engine.ask("score", state.profile, { generation, fragment: fragmentFromForm() });
+    }
     return;
   }
   if (engine.isBusy()) return; // Coalesce: when the engine answers, the newest state is sent.
@@ -470,12 +475,12 @@ window.matchMedia("print").addEventListener("change", (event) => event.matches &
 window.addEventListener("hashchange", loadFragment);
 
 root.dataset.js = "on";
-loadFragment();
-loadPlanView();
 const requestsWatched = watchRequests();
+// The engine first, then the answers from the link: their score is asked for at once.
 engine.startEngine({
   onReady() {
-    update();
+    // A question asked while the engine started is answered next: nothing to ask again.
+    if (!engine.isBusy()) update();
     // After the engine's own start: from now on the page should make no request at all.
     setTimeout(() => requestsWatched?.(), 0);
   },
@@ -483,3 +488,5 @@ engine.startEngine({
   onFailed: update,
   onLoading: update,
 });
+loadFragment();
+loadPlanView();

@@ -67,6 +67,12 @@ export function isReady() {
   return ready;
 }
 
+/** True while the engine is starting or ready: a request sent now is answered (one sent while
+ * it starts waits in the worker, which answers it the moment it is ready). */
+export function canAsk() {
+  return worker !== null && !hasFailed();
+}
+
 /** True while the engine works on a request (the next one waits for its reply). */
 export function isBusy() {
   return inFlight !== null;
@@ -87,7 +93,7 @@ export function today() {
 }
 
 /** Send one request (`op` "score" or "plan") for `profile`; the reply goes to `onResponse`
- * with these details. Call only when ready and not busy. */
+ * with these details. Call only when `canAsk()` and not busy. */
 export function ask(op, profile, { generation, fragment }) {
   inFlight = { op, generation, profile, fragment };
   const { date, month } = today();
