@@ -5,8 +5,9 @@
 // job.json: {"stdlib_in", "stdlib_out", "wheel_in", "wheel_out": paths, "wheel_path": where
 // the wheel goes inside Pyodide (site_builder/wheel.py ENGINE_PATH), "warmup": [{"request":
 // bridge request text, "ok": whether the bridge must accept it}]}. The script boots Pyodide,
-// puts the wheel on sys.path the way the calculator's worker does and answers the warm-up requests (a score and a plan), so that `sys.modules`
-// then holds every standard-library module the calculator needs. It writes:
+// puts the wheel on sys.path the way the calculator's worker does and answers the warm-up
+// requests (a score and a plan), so that `sys.modules` then holds every standard-library
+// module the calculator needs. It writes:
 // - stdlib_out: a python_stdlib.zip holding just those modules, each as an unchecked
 //   hash-based `.pyc` (PEP 552: no timestamps). Modules the calculator never imports are left
 //   out (they were two thirds of the download): the warm-up covers everything the engine does

@@ -19,7 +19,9 @@ import path from "node:path";
 const [pyodideDir, wheelPath, wheelAt, requestsPath, stdlibPath, snapshotPath] =
   process.argv.slice(2);
 if (!requestsPath) {
-  console.error("usage: node runner.mjs <pyodide dir> <wheel file> <path inside Pyodide> <requests.json>");
+  console.error(
+    "usage: node runner.mjs <pyodide dir> <wheel file> <path inside Pyodide> <requests.json>",
+  );
   process.exit(2);
 }
 const indexURL = path.resolve(pyodideDir) + path.sep;

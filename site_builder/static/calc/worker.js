@@ -285,10 +285,10 @@ async function snapshotIfFast() {
  * snapshot without its blocks of zeros (site_builder/snapshot.py: a bitmap of the blocks kept,
  * then those blocks) and gzips it. `gzipped`: whether the bytes are gzip data (false for the
  * service worker's gunzipped copy); null to tell by gzip's magic number (from the network,
- * where a host may have decoded them already). Only the 12 MB of blocks that hold data are unzipped, not the 31 MB of the
- * whole snapshot, and they go straight to their places in `out`, a buffer of its size
- * (ENGINE.snapshot_size, from the build; blocks of ENGINE.snapshot_block bytes), zero when
- * allocated. Resolves once every block is in. */
+ * where a host may have decoded them already). Only the 12 MB of blocks that hold data are
+ * unzipped, not the 31 MB of the whole snapshot, and they go straight to their places in
+ * `out`, a buffer of its size (ENGINE.snapshot_size, from the build; blocks of
+ * ENGINE.snapshot_block bytes), zero when allocated. Resolves once every block is in. */
 async function inflate(response, gzipped, out) {
   if (gzipped === false) {
     // Nothing to unzip (the service worker's copy): one read of the whole body, which the
