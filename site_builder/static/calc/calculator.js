@@ -28,6 +28,8 @@ const TEXT = {
   needRequired: "填写以下必填项后即可看到积分：",
   fixErrors: "请先更正标出的问题，结果将随即更新。",
   barFix: "请更正标出的问题",
+  barWaiting: "正在加载计算引擎",
+  barUnavailable: "计算引擎未能启动",
   barMissing: (labels) => `请填写${labels}`,
   prefilled: (entry, label, value) => `已按《${entry}》填入${label}：${value}。`,
   prefilledAsk: "请回答它下面的条件问题，职称才能计分。",
@@ -85,6 +87,9 @@ function update() {
     // from the field descriptions, engine or not).
     clearFieldErrors();
     const failed = engine.hasFailed();
+    // The bar says why there is no total yet (its text in the page's HTML asks for the age,
+    // which a link may have filled in already).
+    clearTotal(failed ? TEXT.barUnavailable : TEXT.barWaiting);
     setResultState(failed ? "unavailable" : "waiting", failed ? TEXT.unavailable : TEXT.waiting);
     // Asked now, the first score waits in the worker, which answers it the moment it is
     // ready: not after this page has heard so (on a slow phone its main thread can be busy

@@ -145,6 +145,8 @@ let firstBytes = null; // {at, received}: when bytes first arrived, for the esti
 // once a second while bytes arrive; the progress bar follows every message.
 const TEXT_EVERY_MS = 1000;
 let textAt = -Infinity;
+let latestProgress = null; // the last progress message, for the line's catch-up below
+let catchUp = 0;
 
 function stopWatchdog() {
   clearTimeout(watchdog);
@@ -156,14 +158,24 @@ function feedWatchdog() {
   watchdog = setTimeout(() => engineFailed("stalled", "", TEXT.stalled(Math.round(ms / 1000))), ms);
 }
 
-function showProgress({ stage, received, expected }) {
+function showProgress(message) {
+  const { stage, received, expected } = message;
   const bar = $("calc-progress");
+  latestProgress = message;
+  clearTimeout(catchUp);
   if (stage === "download" && expected > 0) {
     bar.max = expected;
     bar.value = received;
     const now = performance.now();
     if (!firstBytes && received > 0) firstBytes = { at: now, received };
-    if (now - textAt < TEXT_EVERY_MS && root.dataset.engine === "loading") return;
+    if (now - textAt < TEXT_EVERY_MS && root.dataset.engine === "loading") {
+      // The line still catches up with the bar a second after its last change when no more
+      // bytes arrive meanwhile (a stalled download), instead of keeping an older count.
+      catchUp = setTimeout(() => {
+        if (latestProgress === message && root.dataset.engine === "loading") showProgress(message);
+      }, TEXT_EVERY_MS - (now - textAt));
+      return;
+    }
     textAt = now;
     let text = TEXT.download(received, expected);
     const seconds = firstBytes ? (now - firstBytes.at) / 1000 : 0;
@@ -201,6 +213,8 @@ function launch() {
   inFlight = null;
   firstBytes = null;
   textAt = -Infinity;
+  latestProgress = null; // a catch-up of a previous worker's count never shows
+  clearTimeout(catchUp);
   setStatus(TEXT.loading, "loading");
   if (early) {
     worker = early.worker;

@@ -97,7 +97,9 @@ function bodyDone(url) {
   bodyResolvers.get(url)?.(performance.now());
 }
 let lastProgress = 0;
-const expected = Object.values(ENGINE.bytes).reduce((a, b) => a + b, 0);
+// What a first visit downloads; the snapshot's bytes join it when the worker decides to fetch
+// it too (snapshotIfFast), so the count never passes the total while bytes still arrive.
+let expected = Object.values(ENGINE.bytes).reduce((a, b) => a + b, 0);
 let stage = "download";
 const counting = []; // one promise per download: settled once all its bytes are in
 
@@ -271,6 +273,8 @@ async function snapshotIfFast() {
     ? entry.transferSize / (entry.responseEnd - entry.responseStart)
     : ENGINE.bytes.stdlib / Math.max(1, doneAt - t0);
   if (ENGINE.snapshot_bytes / rate >= SNAPSHOT_WORTH_MS) return null;
+  expected += ENGINE.snapshot_bytes;
+  progress(true);
   try {
     // Through download(): counted, and kept for the service worker (fetched once). Gzip data,
     // unless a host decoded it on the way (inflate looks).
