@@ -107,6 +107,8 @@ def test_total_stays_in_view_while_any_field_is_focused_on_a_phone(calc, site, v
 
 def test_errors_are_plain_and_listed_in_a_summary(calc, site):
     open_calculator(calc, site, "age=35&si_months=60")
+    wait_for_total(calc, {"age": 35, "si_months": 60})
+    expect(calc.locator("#breakdown")).to_be_visible()
     calc.locator('[name="age"]').fill("200")
     calc.locator('[name="si_months"]').fill("abc")
     summary = calc.locator("#error-summary")
@@ -119,6 +121,8 @@ def test_errors_are_plain_and_listed_in_a_summary(calc, site):
     expect(links).to_have_count(2)
     expect(links.nth(0)).to_have_text(expected_age)
     expect(calc.locator("#score-total")).to_have_text("—")
+    # No total, so no lines: the last result's ("35 周岁 +30") would read as current.
+    expect(calc.locator("#breakdown")).to_be_hidden()
     # A summary link takes you to the field, and the address keeps the answers.
     links.nth(1).click()
     expect(calc.locator('[name="si_months"]')).to_be_focused()
@@ -134,6 +138,7 @@ def test_errors_are_plain_and_listed_in_a_summary(calc, site):
     calc.locator('[name="si_months"]').fill("60")
     wait_for_total(calc, {"age": 35, "si_months": 60})
     expect(summary).to_be_hidden()
+    expect(calc.locator("#breakdown")).to_be_visible()
 
 
 def test_tax_accepts_wan_and_says_how_it_was_read(calc, site):
