@@ -217,12 +217,6 @@ def service_worker_manifest(dist: Path) -> dict | None:
     return json.loads(found.group(1)) if found else None
 
 
-def engine_files(dist: Path) -> int | None:
-    """How many engine files the site-wide service worker keeps (None: see above)."""
-    manifest = service_worker_manifest(dist)
-    return len(manifest["engine"]) if manifest else None
-
-
 # Whether Cache Storage holds every key given (the service worker's gunzipped copies).
 HOLDS = "async (keys) => (await Promise.all(keys.map((k) => caches.match(k)))).every(Boolean)"
 
@@ -240,9 +234,10 @@ def service_worker_ready(context, url: str, dist: Path) -> None:
 def wait_engine_cached(page, dist: Path) -> None:
     """Wait until the page's service worker is active and holds the engine (and, on sites
     that have them, its gunzipped copies of the snapshot: a repeat visit reads those)."""
-    expected = engine_files(dist)
-    manifest = service_worker_manifest(dist) or {}
-    copies = [BASE + copy for _path, copy in manifest.get("unzip", [])]
+    manifest = service_worker_manifest(dist)
+    # How many engine files it keeps (None: an older site, see service_worker_manifest).
+    expected = len(manifest["engine"]) if manifest else None
+    copies = [BASE + copy for _path, copy in (manifest or {}).get("unzip", [])]
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         state = page.evaluate(
