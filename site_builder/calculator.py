@@ -251,8 +251,9 @@ def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
 
 
 def unzipped_path(path: str) -> str:
-    """Where the service worker keeps its gunzipped copy of the gzip file at `path`: a key in
-    Cache Storage, never requested from a server (the worker reads it with caches.match)."""
+    """Where the service worker keeps its gunzipped copy of the gzip file at `path` (already
+    percent-encoded: the query must stay a query): a key in Cache Storage, never requested
+    from a server (the worker reads it with caches.match)."""
     return path + "?unzipped"
 
 
@@ -273,7 +274,7 @@ def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) 
         "wheel_path": ENGINE_PATH,
         "snapshot": quote(relative(URL, engine["snapshot"].path)),
         # The service worker's gunzipped copy of it (read first when the device has it).
-        "snapshot_unzipped": quote(relative(URL, unzipped_path(engine["snapshot"].path))),
+        "snapshot_unzipped": unzipped_path(quote(relative(URL, engine["snapshot"].path))),
         "snapshot_bytes": engine["snapshot"].size,
         "snapshot_size": engine["snapshot"].unpacked,
         "snapshot_block": SNAPSHOT_BLOCK,
@@ -350,8 +351,8 @@ def produce(ctx: RenderContext) -> None:
             ctx.add_engine_file(path + mark + query, _sha256(out_root / path))
     for file in engine.values():
         ctx.add_engine_file(quote(file.path), file.sha256)
-    snapshot_path = engine["snapshot"].path
-    ctx.keep_unzipped(quote(snapshot_path), quote(unzipped_path(snapshot_path)))
+    snapshot_path = quote(engine["snapshot"].path)
+    ctx.keep_unzipped(snapshot_path, unzipped_path(snapshot_path))
 
 
 def copy_page_modules(ctx: RenderContext) -> list[str]:

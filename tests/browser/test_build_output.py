@@ -177,3 +177,13 @@ def test_first_screen_of_the_real_form_has_at_most_eight_questions():
     form = calculator.form_model(scoring.form_description())
     assert len([f for f in form["start"] if f["shown"]]) <= 8
     assert form["situations"] and all(s["fields"] for s in form["situations"])
+
+
+def test_the_gunzipped_snapshot_is_kept_under_the_snapshot_url_and_a_query(built_site):
+    # The worker and the service worker must name the copy alike; a query (never a path of
+    # its own, e.g. a percent-encoded "?") keeps it beside the file it comes from.
+    engine = worker_engine(built_site)
+    [(path, copy)] = manifest(built_site)["unzip"]
+    assert copy == f"{path}?unzipped"
+    assert urllib.parse.urljoin("https://h/calculator/worker.js", engine["snapshot_unzipped"]) \
+        == f"https://h/{copy}"
