@@ -263,6 +263,11 @@ def first_visit(engine: dict[str, EngineFile]) -> dict[str, EngineFile]:
     return {role: file for role, file in engine.items() if role != "snapshot"}
 
 
+# The engine files the page preloads on a first visit (start.js), largest first: those the worker
+# fetches (the modules it imports cannot take the preloads' downloads), not the snapshot.
+PRELOADED = ("wasm", "stdlib", "wheel")
+
+
 def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) -> str:
     """Write `calculator/worker.js` with its ENGINE block; returns its versioned link."""
     config = {
@@ -323,6 +328,8 @@ def produce(ctx: RenderContext) -> None:
             "pyodide": relative(URL, runtime.folder),
             "wheel": quote(relative(URL, engine["wheel"].path)),
             "worker": worker_url,
+            # What start.js preloads on a first visit, as the worker names it (ENGINE).
+            "preload": " ".join(quote(relative(URL, engine[role].path)) for role in PRELOADED),
             "plan_js": plan_url,
             "lock": json.dumps(runtime.lock_info, separators=(",", ":"), sort_keys=True),
             "policy": relative(URL, "policy/"),

@@ -56,6 +56,7 @@ def _reset_server(request):
     if "site" in request.fixturenames:
         server = request.getfixturevalue("site")
         server.offline = False
+        server.hold.clear()
         server.requests.clear()
     yield
 

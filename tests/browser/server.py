@@ -70,6 +70,9 @@ class SiteServer:
     extra: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     host: str | None = None  # None (plain), "gzip" or "precompressed"
     cache_control: str | None = None
+    # Requests whose path contains a key wait (up to a minute) until its event is set: a file
+    # that arrives late, at a moment the test chooses.
+    hold: dict[str, threading.Event] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
     origin: str = ""
     # The gzip host's compressed files: (path, size, mtime) -> bytes.
@@ -127,6 +130,9 @@ class SiteServer:
             def do_GET(self):
                 if not self._record():
                     return
+                for key, event in list(server.hold.items()):
+                    if key in self.path:
+                        event.wait(60)
                 path = urllib.parse.urlsplit(self.path).path
                 if path in server.extra:
                     data, content_type = server.extra[path]

@@ -21,8 +21,15 @@
 // If restoring fails for any reason (or takes too long), the worker says so and starts
 // normally.
 //
+// On a first visit the page's start.js has already begun downloading the WebAssembly binary,
+// the standard library and the wheel (link preloads) and names this worker "scoring
+// preloaded": it asks for them with `cache: "force-cache"`, taking what the preloads bring into
+// the HTTP cache (joining a download under way) even from a host that sends no cache headers.
+//
 // Protocol (plain JSON-compatible objects, see docs/architecture.md):
 //   page → worker  {type: "init", …}   accepted for compatibility; nothing in it is needed
+//                  {type: "preloaded", url, bytes, ms}  a preload of the page has all its
+//                                      bytes: how many came over the network, in how long
 //                  {type: "request", id: n, request: {op: "score", …}}
 //   worker → page  {type: "progress", stage: "download"|"start"|"rules",
 //                   received: bytes, expected: bytes}
@@ -57,6 +64,11 @@ const FILES = {
 const SNAPSHOT_WORTH_MS = 1500;
 // Restoring takes a fraction of a second; past this, something is wrong: start normally.
 const RESTORE_TIMEOUT_MS = 20_000;
+// Whether the page preloaded the files this worker fetches (start.js).
+const PRELOADED = self.name.split(" ").includes("preloaded");
+// How long the page's preload of the standard library took to arrive, when the page says so
+// (the worker, reading it from the HTTP cache, cannot time the network): waits at most this.
+const PRELOAD_TIMING_WAIT_MS = 5_000;
 // Contract 4 (docs/architecture.md): engine files this worker fetched from the network go
 // into this cache, so the service worker's install copies them instead of downloading again.
 const PREFETCH_CACHE = "calc-prefetch";
@@ -147,9 +159,11 @@ async function countAndKeep(url, response) {
   }
 }
 
-function download(url, { wasm = false } = {}) {
+function download(url, { wasm = false, preloaded = false } = {}) {
   expectBody(url);
-  return networkFetch(url, { credentials: "same-origin" }).then(
+  // Never stale: the files' names change with their contents.
+  const cache = preloaded && PRELOADED ? { cache: "force-cache" } : {};
+  return networkFetch(url, { credentials: "same-origin", ...cache }).then(
     (response) => {
       if (!response.ok) throw new EngineError(`${url}: HTTP ${response.status}`, "http");
       const type = (response.headers.get("Content-Type") || "").split(";")[0].trim();
@@ -198,9 +212,9 @@ function moduleLoaded(name) {
 const downloads = {
   loader: import(FILES.loader).then((m) => (moduleLoaded("loader"), m)),
   runtime: import(FILES.runtime).then((m) => (moduleLoaded("runtime"), m)),
-  wasm: download(FILES.wasm, { wasm: true }),
-  stdlib: download(FILES.stdlib),
-  wheel: download(FILES.wheel).then((r) => r.arrayBuffer()),
+  wasm: download(FILES.wasm, { wasm: true, preloaded: true }),
+  stdlib: download(FILES.stdlib, { preloaded: true }),
+  wheel: download(FILES.wheel, { preloaded: true }).then((r) => r.arrayBuffer()),
 };
 started.set(FILES.wasm, downloads.wasm);
 started.set(FILES.stdlib, downloads.stdlib);
@@ -268,9 +282,15 @@ async function snapshotIfFast() {
   // to the last, as sent. Not until this thread had read them: it is busy compiling the
   // runtime meanwhile, and on loopback that alone made a fast connection look slow half the
   // time. Not from the request either: waiting for a reply does not grow with a file's size.
-  const entry = performance.getEntriesByName(FILES.stdlib).at(-1);
-  const rate = entry && entry.transferSize > 0 && entry.responseEnd > entry.responseStart
-    ? entry.transferSize / (entry.responseEnd - entry.responseStart)
+  // When this worker read the file from the HTTP cache (the page's preload), the page's own
+  // Resource Timing entry says it: a preload done before this worker ran reads from the cache
+  // at once, which would make any connection look fast.
+  const own = performance.getEntriesByName(FILES.stdlib).at(-1);
+  const timing = own && own.transferSize > 0
+    ? { bytes: own.transferSize, ms: own.responseEnd - own.responseStart }
+    : PRELOADED ? await pageTiming(FILES.stdlib) : null;
+  const rate = timing && timing.bytes > 0 && timing.ms > 0
+    ? timing.bytes / timing.ms
     : ENGINE.bytes.stdlib / Math.max(1, doneAt - t0);
   if (ENGINE.snapshot_bytes / rate >= SNAPSHOT_WORTH_MS) return null;
   expected += ENGINE.snapshot_bytes;
@@ -282,6 +302,27 @@ async function snapshotIfFast() {
   } catch {
     return null; // start normally; the failure is not the engine's
   }
+}
+
+// The page's timings of its preloads (url → {bytes, ms}), and who waits for one.
+const preloadTimings = new Map();
+const preloadWaiters = new Map();
+function preloadArrived({ url, bytes, ms }) {
+  if (typeof url !== "string") return;
+  preloadTimings.set(url, { bytes: Number(bytes) || 0, ms: Number(ms) || 0 });
+  preloadWaiters.get(url)?.();
+}
+
+/** The page's timing of its preload of `url`, or null if it has not said within
+ * PRELOAD_TIMING_WAIT_MS (a preload that failed: this worker fetched the file itself). */
+async function pageTiming(url) {
+  if (!preloadTimings.has(url)) {
+    await new Promise((resolve) => {
+      preloadWaiters.set(url, resolve);
+      setTimeout(resolve, PRELOAD_TIMING_WAIT_MS);
+    });
+  }
+  return preloadTimings.get(url) ?? null;
 }
 
 /** The snapshot from its response, unzipped and unpacked while it is read (from Cache Storage
@@ -493,6 +534,7 @@ start().catch(fail);
 
 self.addEventListener("message", (event) => {
   const message = event.data;
+  if (message.type === "preloaded") preloadArrived(message);
   if (message.type === "request") {
     if (handle) answer(message);
     else queue.push(message);
