@@ -263,6 +263,13 @@ def first_visit(engine: dict[str, EngineFile]) -> dict[str, EngineFile]:
     return {role: file for role, file in engine.items() if role != "snapshot"}
 
 
+def engine_link(engine: dict[str, EngineFile], role: str) -> str:
+    """How the calculator page and its worker (both in calculator/) name an engine file: a
+    relative link, percent-encoded ("+" in a path means a space to some static hosts, e.g.
+    S3). The page's preloads and the worker's requests must name a file alike to share it."""
+    return quote(relative(URL, engine[role].path))
+
+
 # The engine files the page preloads on a first visit (start.js), largest first: those the worker
 # fetches (the modules it imports cannot take the preloads' downloads), not the snapshot.
 PRELOADED = ("wasm", "stdlib", "wheel")
@@ -271,15 +278,14 @@ PRELOADED = ("wasm", "stdlib", "wheel")
 def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) -> str:
     """Write `calculator/worker.js` with its ENGINE block; returns its versioned link."""
     config = {
-        # "+" in a path means a space to some static hosts (S3): always percent-encode.
         "pyodide": relative(URL, engine["loader"].path.rsplit("/", 1)[0] + "/"),
-        "stdlib": quote(relative(URL, engine["stdlib"].path)),
-        "wheel": quote(relative(URL, engine["wheel"].path)),
+        "stdlib": engine_link(engine, "stdlib"),
+        "wheel": engine_link(engine, "wheel"),
         # Where the wheel goes inside Pyodide: the snapshot was made with it there.
         "wheel_path": ENGINE_PATH,
-        "snapshot": quote(relative(URL, engine["snapshot"].path)),
+        "snapshot": engine_link(engine, "snapshot"),
         # The service worker's gunzipped copy of it (read first when the device has it).
-        "snapshot_unzipped": unzipped_path(quote(relative(URL, engine["snapshot"].path))),
+        "snapshot_unzipped": unzipped_path(engine_link(engine, "snapshot")),
         "snapshot_bytes": engine["snapshot"].size,
         "snapshot_size": engine["snapshot"].unpacked,
         "snapshot_block": SNAPSHOT_BLOCK,
@@ -326,10 +332,10 @@ def produce(ctx: RenderContext) -> None:
         threshold=ctx.rules.threshold(),
         engine={
             "pyodide": relative(URL, runtime.folder),
-            "wheel": quote(relative(URL, engine["wheel"].path)),
+            "wheel": engine_link(engine, "wheel"),
             "worker": worker_url,
             # What start.js preloads on a first visit, as the worker names it (ENGINE).
-            "preload": " ".join(quote(relative(URL, engine[role].path)) for role in PRELOADED),
+            "preload": " ".join(engine_link(engine, role) for role in PRELOADED),
             "plan_js": plan_url,
             "lock": json.dumps(runtime.lock_info, separators=(",", ":"), sort_keys=True),
             "policy": relative(URL, "policy/"),
