@@ -11,6 +11,7 @@ adds little to reading the file). The time of each further query is shown, not j
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import shutil
@@ -86,6 +87,9 @@ def describe(label: str, index: Path, figures: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
+    # No options; parsing still answers --help and refuses an unknown option.
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.search", description=__doc__)
+    parser.parse_args(argv)
     if shutil.which("node") is None:
         print("node not found: skipped")
         return 0

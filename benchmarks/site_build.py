@@ -8,6 +8,7 @@ entry should stay about the same (linear growth).
 
 from __future__ import annotations
 
+import argparse
 import random
 import shutil
 import statistics
@@ -85,6 +86,9 @@ def synthetic_root(folder: Path, entries: int) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    # No options; parsing still answers --help and refuses an unknown option.
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.site_build", description=__doc__)
+    parser.parse_args(argv)
     status = 0
     real = time_build(REPO, default_producers(), RUNS)
     best = min(real)
