@@ -19,7 +19,7 @@
 // Code objects are compiled under the file name the module has inside Pyodide, so
 // tracebacks name the right file, and at optimization level 2 (what `python -OO` does, a mode
 // CPython supports for its whole standard library): docstrings and `assert` statements are
-// left out. That makes the standard library 18% smaller (1.06 MB -> 0.87 MB) and the heap the
+// left out. That makes the standard library 18% smaller (1.06 MB -> 0.86 MB) and the heap the
 // memory snapshot saves smaller too. Nothing the calculator runs reads a docstring or relies
 // on an assert (the engine has neither), and the parity tests run every request kind against
 // these very files. Output zips have sorted members and a fixed date: the same
