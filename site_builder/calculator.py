@@ -40,6 +40,7 @@ from urllib.parse import quote, urljoin
 
 from markupsafe import Markup
 
+from .brotli_decoder import find_decoder
 from .bytecode import precompile
 from .errors import BuildError
 from .precompress import compressed_copies
@@ -214,8 +215,10 @@ class EngineFile:
     unpacked: int | None = None
 
 
-def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
-    """Write everything the worker loads; returns it by role.
+def write_engine(ctx: RenderContext) -> tuple[dict[str, EngineFile], dict[str, EngineFile]]:
+    """Write everything the worker loads; returns it by role, and what a first visit fetches
+    instead of the WebAssembly binary (by role: ``wasm`` its brotli copy, ``module`` and
+    ``decoder`` the brotli decoder's module and WebAssembly, `brotli_decoder.py`).
 
     Roles: ``loader`` (pyodide.mjs), ``runtime`` (pyodide.asm.mjs), ``wasm``, ``stdlib``
     (precompiled, `bytecode.py`), ``wheel`` (precompiled) and ``snapshot`` (the memory
@@ -245,9 +248,27 @@ def write_engine(ctx: RenderContext) -> dict[str, EngineFile]:
     # by name, so they are not in the service worker's manifest. (The snapshot is gzip data
     # already: no copies.)
     large = dict(value for role, value in files.items() if role != "snapshot")
-    for path, data in compressed_copies(large).items():
+    copies = compressed_copies(large)
+    for path, data in copies.items():
         ctx.write_bytes(path, data)
-    return engine
+    brotli = {"wasm": _file(engine["wasm"].path + ".br", copies[engine["wasm"].path + ".br"])}
+    decoder = find_decoder(PROJECT_ROOT / "node_modules")
+    # A WebAssembly binary starts with "\0asm"; the worker passes such bytes on as they are
+    # (a host decoded the copy on the way), so no brotli data may start so.
+    if brotli["wasm"].size < 4 or copies[engine["wasm"].path + ".br"][:4] == b"\0asm":
+        raise BuildError("the brotli copy of the WebAssembly binary starts like WebAssembly",
+                         file=engine["wasm"].path + ".br")
+    for role, source in (("module", decoder.module), ("decoder", decoder.wasm)):
+        data = source.read_bytes()
+        brotli[role] = _file(decoder.folder + source.name, data)
+        ctx.write_bytes(brotli[role].path, data)
+    for licence in decoder.licences:
+        ctx.write_bytes(decoder.folder + licence.name, licence.read_bytes())
+    return engine, brotli
+
+
+def _file(path: str, data: bytes) -> EngineFile:
+    return EngineFile(path, hashlib.sha256(data).hexdigest(), len(data))
 
 
 def unzipped_path(path: str) -> str:
@@ -263,6 +284,13 @@ def first_visit(engine: dict[str, EngineFile]) -> dict[str, EngineFile]:
     return {role: file for role, file in engine.items() if role != "snapshot"}
 
 
+def first_download(engine: dict[str, EngineFile], brotli: dict[str, EngineFile]) -> int:
+    """Bytes a first visit downloads before its first score: the WebAssembly binary as its
+    brotli copy, with the decoder (a host may compress the JavaScript further)."""
+    files = {**first_visit(engine), **brotli}
+    return sum(file.size for file in files.values())
+
+
 def engine_link(engine: dict[str, EngineFile], role: str) -> str:
     """How the calculator page and its worker (both in calculator/) name an engine file: a
     relative link, percent-encoded ("+" in a path means a space to some static hosts, e.g.
@@ -275,7 +303,15 @@ def engine_link(engine: dict[str, EngineFile], role: str) -> str:
 PRELOADED = ("wasm", "stdlib", "wheel")
 
 
-def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) -> str:
+def preloads(engine: dict[str, EngineFile], brotli: dict[str, EngineFile]) -> list[str]:
+    """What start.js preloads, as the worker names it: the brotli copy of the WebAssembly binary
+    and the decoder's WebAssembly in place of the binary (see worker.js, BROTLI)."""
+    links = [engine_link(brotli, "wasm"), engine_link(brotli, "decoder")]
+    return links + [engine_link(engine, role) for role in PRELOADED if role != "wasm"]
+
+
+def write_worker(ctx: RenderContext, engine: dict[str, EngineFile],
+                 brotli: dict[str, EngineFile], lock: dict) -> str:
     """Write `calculator/worker.js` with its ENGINE block; returns its versioned link."""
     config = {
         "pyodide": relative(URL, engine["loader"].path.rsplit("/", 1)[0] + "/"),
@@ -292,6 +328,12 @@ def write_worker(ctx: RenderContext, engine: dict[str, EngineFile], lock: dict) 
         "lock": lock,
         # What a first visit downloads (the progress shown): the snapshot is not among it.
         "bytes": {role: file.size for role, file in first_visit(engine).items()},
+        # A first visit fetches the binary as its brotli copy and unpacks it with the decoder.
+        "wasm_brotli": engine_link(brotli, "wasm"),
+        "brotli": {"module": engine_link(brotli, "module"),
+                   "wasm": engine_link(brotli, "decoder")},
+        "bytes_brotli": {"wasm": brotli["wasm"].size,
+                         "brotli": brotli["module"].size + brotli["decoder"].size},
     }
     template = (CALC_STATIC / "worker.js").read_text(encoding="utf-8")
     if template.count('"__ENGINE__"') != 1:
@@ -308,8 +350,8 @@ def produce(ctx: RenderContext) -> None:
 
     out_root = ctx.out.root
     runtime = find_runtime(PROJECT_ROOT / "node_modules")
-    engine = write_engine(ctx)
-    worker_url = write_worker(ctx, engine, runtime.lock_info)
+    engine, brotli = write_engine(ctx)
+    worker_url = write_worker(ctx, engine, brotli, runtime.lock_info)
 
     ctx.copy_file(CALC_STATIC / "calculator.css", URL + "calculator.css")
     module_urls = copy_page_modules(ctx)
@@ -335,7 +377,7 @@ def produce(ctx: RenderContext) -> None:
             "wheel": engine_link(engine, "wheel"),
             "worker": worker_url,
             # What start.js preloads on a first visit, as the worker names it (ENGINE).
-            "preload": " ".join(engine_link(engine, role) for role in PRELOADED),
+            "preload": " ".join(preloads(engine, brotli)),
             "plan_js": plan_url,
             "lock": json.dumps(runtime.lock_info, separators=(",", ":"), sort_keys=True),
             "policy": relative(URL, "policy/"),
@@ -347,8 +389,7 @@ def produce(ctx: RenderContext) -> None:
         # The version of the rules the wheel carries: the page notices when it changes.
         rules_version=rules_version_of_folder(SCORING_DIR / "rules"),
         # What a first visit downloads for the engine, for the page to say plainly.
-        download_mb=max(1, round(sum(file.size for file in first_visit(engine).values())
-                                 / 1e6)),
+        download_mb=max(1, round(first_download(engine, brotli) / 1e6)),
         # What the service worker keeps on top, for quick starts later.
         snapshot_mb=max(1, round(engine["snapshot"].size / 1e6)),
     )

@@ -49,8 +49,8 @@ def _missing(package_dir: Path, what: str) -> BuildError:
     )
 
 
-def check_against_lock(node_modules: Path, version: str) -> None:
-    """Refuse a node_modules/pyodide that is not the one package-lock.json pins.
+def check_against_lock(node_modules: Path, version: str, package: str = "pyodide") -> None:
+    """Refuse a node_modules/<package> that is not the one package-lock.json pins.
 
     npm records what it installed in node_modules/.package-lock.json; its version and
     integrity (the tarball's SHA-512) must equal package-lock.json's, and so must the
@@ -60,15 +60,15 @@ def check_against_lock(node_modules: Path, version: str) -> None:
     lock_path = node_modules.parent / "package-lock.json"
     if not lock_path.is_file():
         return
-    key = "node_modules/pyodide"
+    key = f"node_modules/{package}"
     try:
         pinned = json.loads(lock_path.read_text(encoding="utf-8"))["packages"][key]
         installed_lock = node_modules / ".package-lock.json"
         installed = json.loads(installed_lock.read_text(encoding="utf-8"))["packages"][key]
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise BuildError(
-            f"cannot compare node_modules/pyodide with package-lock.json ({err!r}); "
-            "run `npm ci` in the project root", file=str(node_modules / "pyodide"),
+            f"cannot compare node_modules/{package} with package-lock.json ({err!r}); "
+            "run `npm ci` in the project root", file=str(node_modules / package),
         ) from None
     for what, have, want in (
         ("version", version, pinned.get("version")),
@@ -77,9 +77,9 @@ def check_against_lock(node_modules: Path, version: str) -> None:
     ):
         if have != want:
             raise BuildError(
-                f"node_modules/pyodide does not match package-lock.json: {what} {have!r}, "
+                f"node_modules/{package} does not match package-lock.json: {what} {have!r}, "
                 f"pinned {want!r}. Run `npm ci` in the project root.",
-                file=str(node_modules / "pyodide"),
+                file=str(node_modules / package),
             )
 
 

@@ -40,6 +40,9 @@ MIME = {
     ".mjs": "text/javascript",
     ".js": "text/javascript",
     ".whl": "application/octet-stream",
+    # A brotli copy requested by name (the calculator's first visit): an unknown type to
+    # GitHub Pages and nginx, sent as it is (not compressed again, no Content-Encoding).
+    ".br": "application/octet-stream",
     ".zip": "application/zip",
     ".json": "application/json",
 }

@@ -94,6 +94,23 @@ def test_large_files_have_precompressed_copies_that_decompress_to_them(built_sit
     assert not list(built_site.glob("calculator/*.js.br"))
 
 
+def test_worker_names_the_brotli_copy_and_its_decoder_with_their_sizes(built_site):
+    # A first visit downloads these instead of the binary; the sizes drive its progress.
+    engine = worker_engine(built_site)
+    folder = built_site / "calculator"
+    copy = folder / urllib.parse.unquote(engine["wasm_brotli"])
+    module = folder / urllib.parse.unquote(engine["brotli"]["module"])
+    decoder = folder / urllib.parse.unquote(engine["brotli"]["wasm"])
+    assert copy.name == "pyodide.asm.wasm.br"
+    assert engine["bytes_brotli"] == {
+        "wasm": copy.stat().st_size, "brotli": module.stat().st_size + decoder.stat().st_size}
+    assert decoder.read_bytes()[:4] == b"\0asm"
+    # The worker passes bytes that start like WebAssembly on as they are (a host decoded them).
+    assert copy.read_bytes()[:4] != b"\0asm"
+    # The decoder is someone else's work: its licence goes with it.
+    assert "MIT" in (decoder.parent / "LICENSE-MIT.txt").read_text(encoding="utf-8")
+
+
 def test_worker_names_the_engine_files_with_their_sizes(built_site):
     engine = worker_engine(built_site)
     folder = built_site / "calculator"

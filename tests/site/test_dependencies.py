@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.brotli_decoder import find_decoder
 from site_builder.errors import BuildError
 from site_builder.pyodide_runtime import find_runtime
 
@@ -101,3 +102,34 @@ def test_pyodide_with_other_integrity_or_version_stops_the_build(tmp_path):
 
 def test_the_real_node_modules_matches_the_lock():
     find_runtime(ROOT / "node_modules")  # raises if `npm ci` was not run from this lock
+
+
+def _fake_decoder(tmp_path: Path, *, installed_integrity: str) -> Path:
+    """A project folder whose node_modules holds a stand-in brotli decoder package."""
+    shutil.copy(ROOT / "package-lock.json", tmp_path / "package-lock.json")
+    pinned = json.loads((ROOT / "package-lock.json").read_text())["packages"]
+    key = "node_modules/brotli-dec-wasm"
+    package = tmp_path / "node_modules" / "brotli-dec-wasm"
+    (package / "pkg").mkdir(parents=True)
+    (package / "package.json").write_text(json.dumps({"version": pinned[key]["version"]}))
+    for name in ("pkg/brotli_dec_wasm.js", "pkg/brotli_dec_wasm_bg.wasm", "LICENSE-MIT.txt",
+                 "LICENSE-Apache.txt"):
+        (package / name).write_bytes(b"stand-in")
+    installed = dict(pinned[key], integrity=installed_integrity)
+    (tmp_path / "node_modules" / ".package-lock.json").write_text(
+        json.dumps({"packages": {key: installed}})
+    )
+    return tmp_path / "node_modules"
+
+
+def test_the_brotli_decoder_must_match_the_lock_too(tmp_path):
+    pinned = json.loads((ROOT / "package-lock.json").read_text())["packages"]
+    wanted = pinned["node_modules/brotli-dec-wasm"]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    good = _fake_decoder(tmp_path / "a", installed_integrity=wanted["integrity"])
+    assert find_decoder(good).version == wanted["version"]
+    tampered = _fake_decoder(tmp_path / "b", installed_integrity="sha512-tampered")
+    with pytest.raises(BuildError, match="brotli-dec-wasm.*integrity.*npm ci"):
+        find_decoder(tampered)
+    find_decoder(ROOT / "node_modules")  # raises if `npm ci` was not run from this lock

@@ -21,10 +21,11 @@
 // If restoring fails for any reason (or takes too long), the worker says so and starts
 // normally.
 //
-// On a first visit the page's start.js has already begun downloading the WebAssembly binary,
-// the standard library and the wheel (link preloads) and names this worker "scoring
-// preloaded": it asks for them with `cache: "force-cache"`, taking what the preloads bring into
-// the HTTP cache (joining a download under way) even from a host that sends no cache headers.
+// On a first visit the page's start.js has already begun downloading the WebAssembly binary's
+// brotli copy and the brotli decoder (see BROTLI), the standard library and the wheel (link
+// preloads) and names this worker "scoring preloaded": it asks for them with
+// `cache: "force-cache"`, taking what the preloads bring into the HTTP cache (joining a
+// download under way) even from a host that sends no cache headers.
 //
 // Protocol (plain JSON-compatible objects, see docs/architecture.md):
 //   page → worker  {type: "init", …}   accepted for compatibility; nothing in it is needed
@@ -51,6 +52,9 @@ const FILES = {
   loader: at(ENGINE.pyodide + "pyodide.mjs"),
   runtime: at(ENGINE.pyodide + "pyodide.asm.mjs"),
   wasm: at(ENGINE.pyodide + "pyodide.asm.wasm"),
+  wasmBrotli: ENGINE.wasm_brotli ? at(ENGINE.wasm_brotli) : null,
+  brotli: ENGINE.brotli ? at(ENGINE.brotli.module) : null,
+  brotliWasm: ENGINE.brotli ? at(ENGINE.brotli.wasm) : null,
   stdlib: at(ENGINE.stdlib),
   wheel: at(ENGINE.wheel),
   snapshot: ENGINE.snapshot ? at(ENGINE.snapshot) : null,
@@ -66,6 +70,12 @@ const SNAPSHOT_WORTH_MS = 1500;
 const RESTORE_TIMEOUT_MS = 20_000;
 // Whether the page preloaded the files this worker fetches (start.js).
 const PRELOADED = self.name.split(" ").includes("preloaded");
+// A first visit (the page preloaded) downloads the WebAssembly binary as its brotli copy and
+// unpacks it here as it arrives: 2.8 MB instead of the 3.5 MB a host that gzips on the fly
+// sends (GitHub Pages), for a 0.1 MB decoder. A repeat visit reads the unpacked binary the
+// service worker keeps, under its own name (so the browser's compiled-code cache applies).
+const BROTLI = PRELOADED && !!FILES.wasmBrotli && !!FILES.brotli &&
+  typeof ReadableStream === "function";
 // How long the page's preload of the standard library took to arrive, when the page says so
 // (the worker, reading it from the HTTP cache, cannot time the network): waits at most this.
 const PRELOAD_TIMING_WAIT_MS = 5_000;
@@ -111,7 +121,12 @@ function bodyDone(url) {
 let lastProgress = 0;
 // What a first visit downloads; the snapshot's bytes join it when the worker decides to fetch
 // it too (snapshotIfFast), so the count never passes the total while bytes still arrive.
-let expected = Object.values(ENGINE.bytes).reduce((a, b) => a + b, 0);
+const firstBytes = { ...ENGINE.bytes };
+if (BROTLI) {
+  firstBytes.wasm = ENGINE.bytes_brotli.wasm;
+  firstBytes.brotli = ENGINE.bytes_brotli.brotli;
+}
+let expected = Object.values(firstBytes).reduce((a, b) => a + b, 0);
 let stage = "download";
 const counting = []; // one promise per download: settled once all its bytes are in
 
@@ -132,11 +147,11 @@ function progress(force) {
  * usable), and keep the copy in Cache Storage for the service worker when no cache already
  * holds the file. The copy is read as fast as the network delivers, so the count is the
  * download's real progress. */
-async function countAndKeep(url, response) {
+async function countAndKeep(url, response, { count = true, keep: keepAs = url } = {}) {
   const reader = response.clone().body.getReader();
   const keep = (async () => {
     try {
-      return typeof caches !== "undefined" && !(await caches.match(url));
+      return !!keepAs && typeof caches !== "undefined" && !(await caches.match(keepAs));
     } catch {
       return false; // Cache Storage unavailable (e.g. a private window that refuses it)
     }
@@ -145,21 +160,23 @@ async function countAndKeep(url, response) {
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    received += value.byteLength;
-    progress(false);
+    if (count) {
+      received += value.byteLength;
+      progress(false);
+    }
     chunks.push(value);
   }
   bodyDone(url);
   if (!(await keep)) return;
   const copy = new Response(new Blob(chunks), { status: response.status, headers: response.headers });
   try {
-    await (await caches.open(PREFETCH_CACHE)).put(url, copy);
+    await (await caches.open(PREFETCH_CACHE)).put(keepAs, copy);
   } catch {
     // Out of quota and the like: the service worker downloads the file itself.
   }
 }
 
-function download(url, { wasm = false, preloaded = false } = {}) {
+function download(url, { wasm = false, preloaded = false, keep = url } = {}) {
   expectBody(url);
   // Never stale: the files' names change with their contents.
   const cache = preloaded && PRELOADED ? { cache: "force-cache" } : {};
@@ -172,7 +189,7 @@ function download(url, { wasm = false, preloaded = false } = {}) {
         // then waits forever): say so at once.
         throw new EngineError(`${url}: Content-Type ${type || "(none)"}`, "mime");
       }
-      counting.push(countAndKeep(url, response).catch(() => {}));
+      counting.push(countAndKeep(url, response, { keep }).catch(() => {}));
       return response;
     },
     (error) => {
@@ -203,8 +220,104 @@ self.fetch = async (resource, options) => {
 };
 
 function moduleLoaded(name) {
-  received += ENGINE.bytes[name] || 0;
+  received += firstBytes[name] || 0;
   progress(false);
+}
+
+// The WebAssembly binary's responses this worker made (unpacked from the brotli copy: no URL).
+const ourWasm = new WeakSet();
+
+/** The WebAssembly binary on a first visit: its brotli copy, downloaded (counted; not kept:
+ * the service worker keeps the binary) and unpacked as it arrives by the decoder (ENGINE.brotli,
+ * itself WebAssembly), as a response Pyodide compiles while it streams in. The unpacked bytes
+ * are kept for the service worker under the binary's own name (its SHA-256 is checked when it
+ * copies them). A host that decoded the copy on the way (it sent it with Content-Encoding: br)
+ * hands over the binary itself: passed on as it is. If the decoder cannot start, the binary
+ * is downloaded as on a repeat visit; a copy that does not unpack fails the start, visibly. */
+async function brotliWasm() {
+  const decoder = import(FILES.brotli).then(async (module) => {
+    await module.default({
+      module_or_path: networkFetch(FILES.brotliWasm, { credentials: "same-origin",
+        ...(PRELOADED ? { cache: "force-cache" } : {}) }),
+    });
+    received += firstBytes.brotli;
+    progress(false);
+    return module;
+  });
+  let module;
+  try {
+    module = await decoder;
+  } catch (error) {
+    console.warn("The brotli decoder did not start; downloading the WebAssembly binary as it is.",
+      error);
+    expected += ENGINE.bytes.wasm - firstBytes.wasm - firstBytes.brotli;
+    return download(FILES.wasm, { wasm: true, preloaded: true });
+  }
+  const packed = await download(FILES.wasmBrotli, { preloaded: true, keep: null });
+  const body = unbrotli(packed.body, module);
+  const response = new Response(body, { headers: { "Content-Type": "application/wasm" } });
+  counting.push(countAndKeep(FILES.wasm, response, { count: false }).catch(() => {}));
+  return response;
+}
+
+/** `body` (a brotli stream) unpacked by the decoder `module`, as a stream; passed on as it is
+ * when it already starts like WebAssembly (a host decoded it). */
+function unbrotli(body, module) {
+  const reader = body.getReader();
+  let stream = null; // the decoder's state, once the first bytes showed they are brotli data
+  let passThrough = false;
+  let finished = false;
+  const OUTPUT = 1 << 20; // bytes per call at most: a chunk unpacks to several
+  return new ReadableStream({
+    async pull(controller) {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) {
+          stream?.free();
+          if (stream && !finished) controller.error(new Error("brotli data cut short"));
+          else controller.close();
+          return;
+        }
+        if (!stream && !passThrough) {
+          passThrough = value.byteLength >= 4 && value[0] === 0 && value[1] === 0x61 &&
+            value[2] === 0x73 && value[3] === 0x6d; // "\0asm"
+          if (!passThrough) stream = new module.BrotliDecStream();
+        }
+        if (passThrough) {
+          controller.enqueue(value);
+          return;
+        }
+        let input = value;
+        let out = 0;
+        try {
+          for (;;) {
+            const result = stream.dec(input, OUTPUT);
+            const { buf, code } = result;
+            input = input.subarray(result.input_offset);
+            result.free();
+            if (buf.byteLength) {
+              controller.enqueue(buf);
+              out += buf.byteLength;
+            }
+            if (code === module.BrotliStreamResultCode.NeedsMoreOutput) continue;
+            if (code === module.BrotliStreamResultCode.ResultSuccess) finished = true;
+            break;
+          }
+        } catch (error) {
+          stream.free();
+          stream = null;
+          reader.cancel().catch(() => {});
+          controller.error(new Error(`brotli data does not unpack (${error})`));
+          return;
+        }
+        if (out) return;
+      }
+    },
+    cancel(reason) {
+      stream?.free();
+      return reader.cancel(reason);
+    },
+  });
 }
 
 // Everything starts now, in parallel: the two JavaScript modules, the WebAssembly binary,
@@ -212,11 +325,11 @@ function moduleLoaded(name) {
 const downloads = {
   loader: import(FILES.loader).then((m) => (moduleLoaded("loader"), m)),
   runtime: import(FILES.runtime).then((m) => (moduleLoaded("runtime"), m)),
-  wasm: download(FILES.wasm, { wasm: true, preloaded: true }),
+  wasm: BROTLI ? brotliWasm() : download(FILES.wasm, { wasm: true, preloaded: true }),
   stdlib: download(FILES.stdlib, { preloaded: true }),
   wheel: download(FILES.wheel, { preloaded: true }).then((r) => r.arrayBuffer()),
 };
-started.set(FILES.wasm, downloads.wasm);
+started.set(FILES.wasm, downloads.wasm.then((response) => (ourWasm.add(response), response)));
 started.set(FILES.stdlib, downloads.stdlib);
 for (const promise of Object.values(downloads)) promise.catch(fail);
 progress(true);
@@ -236,7 +349,9 @@ if (compiledWasm) {
   const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
   WebAssembly.instantiateStreaming = async (source, imports) => {
     const response = await source;
-    if (response?.url !== FILES.wasm) return instantiateStreaming(response, imports);
+    if (!ourWasm.has(response) && response?.url !== FILES.wasm) {
+      return instantiateStreaming(response, imports);
+    }
     // A second fetch of it (the normal start after a failed restore): not needed.
     if (!response.bodyUsed) response.body?.cancel().catch(() => {});
     const module = await compiledWasm;
