@@ -262,6 +262,10 @@ def write_engine(ctx: RenderContext) -> tuple[dict[str, EngineFile], dict[str, E
         data = source.read_bytes()
         brotli[role] = _file(decoder.folder + source.name, data)
         ctx.write_bytes(brotli[role].path, data)
+    # The decoder's WebAssembly (0.2 MB) has copies too, for hosts that serve them.
+    decoder_wasm = brotli["decoder"].path
+    for path, data in compressed_copies({decoder_wasm: decoder.wasm.read_bytes()}).items():
+        ctx.write_bytes(path, data)
     for licence in decoder.licences:
         ctx.write_bytes(decoder.folder + licence.name, licence.read_bytes())
     return engine, brotli

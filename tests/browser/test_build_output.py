@@ -107,6 +107,8 @@ def test_worker_names_the_brotli_copy_and_its_decoder_with_their_sizes(built_sit
     assert decoder.read_bytes()[:4] == b"\0asm"
     # The worker passes bytes that start like WebAssembly on as they are (a host decoded them).
     assert copy.read_bytes()[:4] != b"\0asm"
+    # Hosts that serve precompressed files send the decoder compressed too.
+    assert decoder.with_name(decoder.name + ".br").stat().st_size < decoder.stat().st_size * 0.6
     # The decoder is someone else's work: its licence goes with it.
     assert "MIT" in (decoder.parent / "LICENSE-MIT.txt").read_text(encoding="utf-8")
 

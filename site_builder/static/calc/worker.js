@@ -329,7 +329,9 @@ const downloads = {
   stdlib: download(FILES.stdlib, { preloaded: true }),
   wheel: download(FILES.wheel, { preloaded: true }).then((r) => r.arrayBuffer()),
 };
-started.set(FILES.wasm, downloads.wasm.then((response) => (ourWasm.add(response), response)));
+const wasmForPyodide = downloads.wasm.then((response) => (ourWasm.add(response), response));
+wasmForPyodide.catch(() => {}); // reported through downloads.wasm (below)
+started.set(FILES.wasm, wasmForPyodide);
 started.set(FILES.stdlib, downloads.stdlib);
 for (const promise of Object.values(downloads)) promise.catch(fail);
 progress(true);
