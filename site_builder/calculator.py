@@ -251,13 +251,15 @@ def write_engine(ctx: RenderContext) -> tuple[dict[str, EngineFile], dict[str, E
     copies = compressed_copies(large)
     for path, data in copies.items():
         ctx.write_bytes(path, data)
-    brotli = {"wasm": _file(engine["wasm"].path + ".br", copies[engine["wasm"].path + ".br"])}
+    packed = copies.get(engine["wasm"].path + ".br")
+    # The worker downloads this copy on a first visit. A WebAssembly binary starts with
+    # "\0asm", and the worker passes such bytes on as they are (a host decoded the copy on the
+    # way), so no brotli data may start so.
+    if packed is None or packed[:4] == b"\0asm":
+        raise BuildError("no usable brotli copy of the WebAssembly binary (the calculator's "
+                         "first visit downloads it)", file=engine["wasm"].path + ".br")
+    brotli = {"wasm": _file(engine["wasm"].path + ".br", packed)}
     decoder = find_decoder(PROJECT_ROOT / "node_modules")
-    # A WebAssembly binary starts with "\0asm"; the worker passes such bytes on as they are
-    # (a host decoded the copy on the way), so no brotli data may start so.
-    if brotli["wasm"].size < 4 or copies[engine["wasm"].path + ".br"][:4] == b"\0asm":
-        raise BuildError("the brotli copy of the WebAssembly binary starts like WebAssembly",
-                         file=engine["wasm"].path + ".br")
     for role, source in (("module", decoder.module), ("decoder", decoder.wasm)):
         data = source.read_bytes()
         brotli[role] = _file(decoder.folder + source.name, data)

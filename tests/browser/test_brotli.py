@@ -10,11 +10,27 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.calc import READY_TIMEOUT_MS, fragment_params, poll, wait_for_total
+from tests.browser.test_offline import worker_engine
 
 pytestmark = pytest.mark.browser
 
 FRAGMENT = "age=30&education=master"
 PROFILE = {"age": 30, "education": "master"}
+
+
+# The worker's byte counts while it downloads (received, expected), as the page gets them.
+RECORD_PROGRESS = """
+window.__progress = [];
+const NativeWorker = window.Worker;
+window.Worker = function (...args) {
+  const worker = new NativeWorker(...args);
+  worker.addEventListener("message", ({ data }) => {
+    if (data && data.type === "progress") window.__progress.push([data.stage, data.expected]);
+  });
+  return worker;
+};
+window.Worker.prototype = NativeWorker.prototype;
+"""
 
 
 def served(site, suffix: str) -> int:
@@ -32,17 +48,37 @@ def test_without_the_decoder_the_binary_itself_is_downloaded(context, site):
     assert served(site, "/pyodide.asm.wasm") == before_binary + 1
 
 
+def test_without_the_brotli_copy_the_binary_itself_is_downloaded(context, site):
+    # A host or deploy tool that leaves .br files out: the binary is there all the same.
+    before_binary = served(site, "/pyodide.asm.wasm")
+    context.route("**/pyodide.asm.wasm.br", lambda route: route.fulfill(status=404))
+    page = context.new_page()
+    page.goto(site.url("calculator/#" + FRAGMENT))
+    expect(page.locator("#calculator")).to_have_attribute(
+        "data-engine", "ready", timeout=READY_TIMEOUT_MS)
+    wait_for_total(page, PROFILE)
+    assert served(site, "/pyodide.asm.wasm") == before_binary + 1
+
+
 def test_a_host_that_decodes_the_copy_on_the_way_is_understood(context, site):
     # Some hosts send a .br file with Content-Encoding: br, so the browser hands the worker the
     # binary itself; the worker must pass it on rather than unpack it again.
     binary = next(site.dist.glob("pyodide/*/pyodide.asm.wasm")).read_bytes()
     context.route("**/pyodide.asm.wasm.br", lambda route: route.fulfill(
         status=200, body=binary, headers={"Content-Type": "application/octet-stream"}))
+    context.add_init_script(script=RECORD_PROGRESS)
     page = context.new_page()
     page.goto(site.url("calculator/#" + FRAGMENT))
     expect(page.locator("#calculator")).to_have_attribute(
         "data-engine", "ready", timeout=READY_TIMEOUT_MS)
     wait_for_total(page, PROFILE)
+    # The bytes that arrive are the whole binary's: the total the page shows grows to match
+    # before they are counted, so the download is not called done while files still arrive.
+    engine = worker_engine(site.dist)
+    whole = sum(engine["bytes"].values()) + engine["bytes_brotli"]["brotli"]
+    progress = page.evaluate("() => window.__progress")
+    done = next(expected for stage, expected in progress if stage == "start")
+    assert done in {whole, whole + engine["snapshot_bytes"]}, (progress, whole)
 
 
 def test_a_copy_that_does_not_unpack_fails_plainly(context, site):

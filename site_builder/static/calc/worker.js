@@ -147,7 +147,7 @@ function progress(force) {
  * usable), and keep the copy in Cache Storage for the service worker when no cache already
  * holds the file. The copy is read as fast as the network delivers, so the count is the
  * download's real progress. */
-async function countAndKeep(url, response, { count = true, keep: keepAs = url } = {}) {
+async function countAndKeep(url, response, { count = true, keep: keepAs = url, inspect } = {}) {
   const reader = response.clone().body.getReader();
   const keep = (async () => {
     try {
@@ -160,6 +160,7 @@ async function countAndKeep(url, response, { count = true, keep: keepAs = url } 
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    inspect?.(value);
     if (count) {
       received += value.byteLength;
       progress(false);
@@ -176,7 +177,7 @@ async function countAndKeep(url, response, { count = true, keep: keepAs = url } 
   }
 }
 
-function download(url, { wasm = false, preloaded = false, keep = url } = {}) {
+function download(url, { wasm = false, preloaded = false, keep = url, inspect } = {}) {
   expectBody(url);
   // Never stale: the files' names change with their contents.
   const cache = preloaded && PRELOADED ? { cache: "force-cache" } : {};
@@ -189,7 +190,7 @@ function download(url, { wasm = false, preloaded = false, keep = url } = {}) {
         // then waits forever): say so at once.
         throw new EngineError(`${url}: Content-Type ${type || "(none)"}`, "mime");
       }
-      counting.push(countAndKeep(url, response, { keep }).catch(() => {}));
+      counting.push(countAndKeep(url, response, { keep, inspect }).catch(() => {}));
       return response;
     },
     (error) => {
@@ -206,7 +207,9 @@ self.fetch = async (resource, options) => {
   const href = new URL(resource instanceof Request ? resource.url : String(resource), here).href;
   if (started.has(href)) {
     const response = started.get(href);
-    started.delete(href);
+    // The binary's entry stays: a normal start after a failed restore asks again, and gets
+    // the module compiled already (see instantiateStreaming below), not a second download.
+    if (href !== FILES.wasm) started.delete(href);
     return response;
   }
   try {
@@ -232,8 +235,9 @@ const ourWasm = new WeakSet();
  * itself WebAssembly), as a response Pyodide compiles while it streams in. The unpacked bytes
  * are kept for the service worker under the binary's own name (its SHA-256 is checked when it
  * copies them). A host that decoded the copy on the way (it sent it with Content-Encoding: br)
- * hands over the binary itself: passed on as it is. If the decoder cannot start, the binary
- * is downloaded as on a repeat visit; a copy that does not unpack fails the start, visibly. */
+ * hands over the binary itself: passed on as it is. If the decoder cannot start or the copy is
+ * missing, the binary is downloaded as on a repeat visit; a copy that does not unpack fails
+ * the start, visibly. */
 async function brotliWasm() {
   const decoder = import(FILES.brotli).then(async (module) => {
     await module.default({
@@ -250,47 +254,93 @@ async function brotliWasm() {
   } catch (error) {
     console.warn("The brotli decoder did not start; downloading the WebAssembly binary as it is.",
       error);
-    expected += ENGINE.bytes.wasm - firstBytes.wasm - firstBytes.brotli;
-    return download(FILES.wasm, { wasm: true, preloaded: true });
+    return plainWasm(ENGINE.bytes.wasm - firstBytes.wasm - firstBytes.brotli);
   }
-  const packed = await download(FILES.wasmBrotli, { preloaded: true, keep: null });
+  // Bytes that start like WebAssembly: a host sent the copy unpacked (Content-Encoding: br),
+  // so they are the binary's, and the total grows to its size (told before they are counted).
+  const seen = [];
+  const inspect = (chunk) => {
+    if (seen.length >= 4) return;
+    seen.push(...chunk.subarray(0, 4 - seen.length));
+    if (seen.length === 4 && startsLikeWasm(seen)) expected += ENGINE.bytes.wasm - firstBytes.wasm;
+  };
+  let packed;
+  try {
+    packed = await download(FILES.wasmBrotli, { preloaded: true, keep: null, inspect });
+  } catch (error) {
+    // A host (or a deploy tool) that leaves .br files out, or refuses them: the binary is
+    // there all the same.
+    if (error.reason !== "http" && error.reason !== "network") throw error;
+    console.warn("The brotli copy of the WebAssembly binary is not available; downloading the " +
+      "binary as it is.", error);
+    return plainWasm(ENGINE.bytes.wasm - firstBytes.wasm);
+  }
   const body = unbrotli(packed.body, module);
   const response = new Response(body, { headers: { "Content-Type": "application/wasm" } });
   counting.push(countAndKeep(FILES.wasm, response, { count: false }).catch(() => {}));
   return response;
 }
 
+/** The binary itself, instead of its brotli copy; `more`: the bytes this adds to the total. */
+function plainWasm(more) {
+  expected += more;
+  return download(FILES.wasm, { wasm: true, preloaded: true });
+}
+
+/** Whether `bytes` (4 or more) start like a WebAssembly module: "\0asm". */
+function startsLikeWasm(bytes) {
+  return bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+}
+
 /** `body` (a brotli stream) unpacked by the decoder `module`, as a stream; passed on as it is
  * when it already starts like WebAssembly (a host decoded it). */
 function unbrotli(body, module) {
   const reader = body.getReader();
-  let stream = null; // the decoder's state, once the first bytes showed they are brotli data
+  let head = null; // the first bytes, until there are enough to tell what they are
+  let decided = false;
   let passThrough = false;
+  let stream = null; // the decoder's state while it unpacks
   let finished = false;
+  let cancelled = false;
   const OUTPUT = 1 << 20; // bytes per call at most: a chunk unpacks to several
+  const release = () => {
+    const state = stream;
+    stream = null;
+    try {
+      state?.free();
+    } catch {
+      // After a failure inside the decoder its state may be gone already.
+    }
+  };
   return new ReadableStream({
     async pull(controller) {
       for (;;) {
         const { done, value } = await reader.read();
+        if (cancelled) return;
         if (done) {
-          stream?.free();
-          if (stream && !finished) controller.error(new Error("brotli data cut short"));
+          const cutShort = !decided || (!passThrough && !finished);
+          release();
+          if (cutShort) controller.error(new Error("brotli data cut short"));
           else controller.close();
           return;
         }
-        if (!stream && !passThrough) {
-          passThrough = value.byteLength >= 4 && value[0] === 0 && value[1] === 0x61 &&
-            value[2] === 0x73 && value[3] === 0x6d; // "\0asm"
+        let input = value;
+        if (!decided) {
+          head = head ? new Uint8Array([...head, ...input]) : input;
+          if (head.byteLength < 4) continue;
+          input = head;
+          head = null;
+          decided = true;
+          passThrough = startsLikeWasm(input);
           if (!passThrough) stream = new module.BrotliDecStream();
         }
         if (passThrough) {
-          controller.enqueue(value);
+          controller.enqueue(input);
           return;
         }
-        let input = value;
         let out = 0;
         try {
-          for (;;) {
+          while (!finished) {
             const result = stream.dec(input, OUTPUT);
             const { buf, code } = result;
             input = input.subarray(result.input_offset);
@@ -299,22 +349,21 @@ function unbrotli(body, module) {
               controller.enqueue(buf);
               out += buf.byteLength;
             }
-            if (code === module.BrotliStreamResultCode.NeedsMoreOutput) continue;
             if (code === module.BrotliStreamResultCode.ResultSuccess) finished = true;
-            break;
+            else if (code !== module.BrotliStreamResultCode.NeedsMoreOutput) break;
           }
         } catch (error) {
-          stream.free();
-          stream = null;
-          reader.cancel().catch(() => {});
+          release();
           controller.error(new Error(`brotli data does not unpack (${error})`));
+          reader.cancel().catch(() => {});
           return;
         }
         if (out) return;
       }
     },
     cancel(reason) {
-      stream?.free();
+      cancelled = true;
+      release();
       return reader.cancel(reason);
     },
   });
