@@ -241,12 +241,21 @@ def write_engine(ctx: RenderContext) -> tuple[dict[str, EngineFile], dict[str, E
     engine = {}
     for role, (path, data) in files.items():
         ctx.write_bytes(path, data)
-        engine[role] = EngineFile(path, hashlib.sha256(data).hexdigest(), len(data))
+        engine[role] = _file(path, data)
     # The worker unpacks the snapshot into a buffer of this size as it reads it.
     engine["snapshot"] = replace(engine["snapshot"], unpacked=heap.raw_bytes)
+    # The brotli decoder a first visit uses instead of the binary (see the docstring).
+    decoder = find_decoder(PROJECT_ROOT / "node_modules")
+    brotli = {}
+    for role, source in (("module", decoder.module), ("decoder", decoder.wasm)):
+        files[role] = (decoder.folder + source.name, source.read_bytes())
+        ctx.write_bytes(*files[role])
+        brotli[role] = _file(*files[role])
+    for licence in decoder.licences:
+        ctx.write_bytes(decoder.folder + licence.name, licence.read_bytes())
     # For hosts that serve precompressed files (README, Hosting); browsers never ask for them
-    # by name, so they are not in the service worker's manifest. (The snapshot is gzip data
-    # already: no copies.)
+    # by name (but for the binary's brotli copy, below), so they are not in the service
+    # worker's manifest. (The snapshot is gzip data already: no copies.)
     large = dict(value for role, value in files.items() if role != "snapshot")
     copies = compressed_copies(large)
     for path, data in copies.items():
@@ -258,18 +267,7 @@ def write_engine(ctx: RenderContext) -> tuple[dict[str, EngineFile], dict[str, E
     if packed is None or packed[:4] == b"\0asm":
         raise BuildError("no usable brotli copy of the WebAssembly binary (the calculator's "
                          "first visit downloads it)", file=engine["wasm"].path + ".br")
-    brotli = {"wasm": _file(engine["wasm"].path + ".br", packed)}
-    decoder = find_decoder(PROJECT_ROOT / "node_modules")
-    for role, source in (("module", decoder.module), ("decoder", decoder.wasm)):
-        data = source.read_bytes()
-        brotli[role] = _file(decoder.folder + source.name, data)
-        ctx.write_bytes(brotli[role].path, data)
-    # The decoder's WebAssembly (0.2 MB) has copies too, for hosts that serve them.
-    decoder_wasm = brotli["decoder"].path
-    for path, data in compressed_copies({decoder_wasm: decoder.wasm.read_bytes()}).items():
-        ctx.write_bytes(path, data)
-    for licence in decoder.licences:
-        ctx.write_bytes(decoder.folder + licence.name, licence.read_bytes())
+    brotli["wasm"] = _file(engine["wasm"].path + ".br", packed)
     return engine, brotli
 
 

@@ -37,21 +37,14 @@ def served(site, suffix: str) -> int:
     return sum(1 for r in site.requests if r.method == "GET" and r.path.endswith(suffix))
 
 
-def test_without_the_decoder_the_binary_itself_is_downloaded(context, site):
-    before_binary = served(site, "/pyodide.asm.wasm")
-    context.route("**/brotli_dec_wasm_bg.wasm", lambda route: route.fulfill(status=404))
-    page = context.new_page()
-    page.goto(site.url("calculator/#" + FRAGMENT))
-    expect(page.locator("#calculator")).to_have_attribute(
-        "data-engine", "ready", timeout=READY_TIMEOUT_MS)
-    wait_for_total(page, PROFILE)
-    assert served(site, "/pyodide.asm.wasm") == before_binary + 1
-
-
-def test_without_the_brotli_copy_the_binary_itself_is_downloaded(context, site):
+@pytest.mark.parametrize("missing", [
+    pytest.param("**/brotli_dec_wasm_bg.wasm", id="decoder"),
     # A host or deploy tool that leaves .br files out: the binary is there all the same.
+    pytest.param("**/pyodide.asm.wasm.br", id="brotli-copy"),
+])
+def test_without_the_decoder_or_the_copy_the_binary_itself_is_downloaded(context, site, missing):
     before_binary = served(site, "/pyodide.asm.wasm")
-    context.route("**/pyodide.asm.wasm.br", lambda route: route.fulfill(status=404))
+    context.route(missing, lambda route: route.fulfill(status=404))
     page = context.new_page()
     page.goto(site.url("calculator/#" + FRAGMENT))
     expect(page.locator("#calculator")).to_have_attribute(

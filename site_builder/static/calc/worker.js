@@ -227,7 +227,8 @@ function moduleLoaded(name) {
   progress(false);
 }
 
-// The WebAssembly binary's responses this worker made (unpacked from the brotli copy: no URL).
+// The response for the WebAssembly binary this worker hands Pyodide (every time it asks: see
+// self.fetch), whether downloaded as it is or unpacked from the brotli copy (then it has no URL).
 const ourWasm = new WeakSet();
 
 /** The WebAssembly binary on a first visit: its brotli copy, downloaded (counted; not kept:
@@ -400,11 +401,7 @@ if (compiledWasm) {
   const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
   WebAssembly.instantiateStreaming = async (source, imports) => {
     const response = await source;
-    if (!ourWasm.has(response) && response?.url !== FILES.wasm) {
-      return instantiateStreaming(response, imports);
-    }
-    // A second fetch of it (the normal start after a failed restore): not needed.
-    if (!response.bodyUsed) response.body?.cancel().catch(() => {});
+    if (!ourWasm.has(response)) return instantiateStreaming(response, imports);
     const module = await compiledWasm;
     return { module, instance: await WebAssembly.instantiate(module, imports) };
   };
