@@ -328,9 +328,21 @@ async function networkFirst(event, request, saved, store) {
   }
 }
 
+// Caches this worker has opened, by name: a request then costs one Cache Storage operation
+// (match) instead of three (has, open, match). A return visit to the calculator sends about 20
+// requests through here while the engine starts, each of them waiting its turn with the
+// engine's own reads of Cache Storage. Only caches that exist are kept (`has` first), so a
+// lookup never creates one; this version's caches are deleted only once a newer version has
+// taken over, and then this worker no longer answers requests.
+const opened = new Map();
 async function match(cacheName, key, options) {
-  if (!(await caches.has(cacheName))) return undefined;
-  return (await caches.open(cacheName)).match(key, options);
+  let cache = opened.get(cacheName);
+  if (!cache) {
+    if (!(await caches.has(cacheName))) return undefined;
+    cache = await caches.open(cacheName);
+    opened.set(cacheName, cache);
+  }
+  return cache.match(key, options);
 }
 
 self.addEventListener("fetch", (event) => {

@@ -105,6 +105,36 @@ def test_total_stays_in_view_while_any_field_is_focused_on_a_phone(calc, site, v
         assert field_top >= box["height"] - 2, name
 
 
+# Whether the browser has laid out an element: false inside a part with
+# `content-visibility: auto` while the part is skipped, away from the viewport.
+RENDERED = "(s) => document.querySelector(s).checkVisibility({contentVisibilityAuto: true})"
+
+
+def test_parts_below_the_first_screen_are_laid_out_when_they_come_into_view(calc, site, viewport):
+    profile = {"age": 35, "education": "college", "si_months": 60}
+    open_calculator(calc, site, "age=35&education=college&si_months=60")
+    result = wait_for_total(calc, profile)
+    # Skipped while the engine starts and the first result is drawn: what is far below the
+    # first screen; on a phone also the situations and the result (below the form).
+    below = [".calc-share > h2", ".site-footer .wrap"]
+    if viewport == PHONE:
+        below += [".situation", "#result"]
+    for selector in below:
+        assert not calc.evaluate(RENDERED, selector), selector
+    if viewport == PHONE:
+        calc.locator("#bar-link").click()
+        poll(lambda: calc.evaluate(RENDERED, "#result"))
+        expect(calc.locator("#score-total")).to_be_in_viewport()
+        expect(calc.locator("#score-total")).to_have_text(str(result["total"]))
+    else:
+        expect(calc.locator("#score-total")).to_have_text(str(result["total"]))
+        expect(calc.locator("#score-total")).to_be_in_viewport()
+    calc.locator(".site-footer").scroll_into_view_if_needed()
+    poll(lambda: calc.evaluate(RENDERED, ".site-footer .wrap"))
+    expect(calc.locator(".site-footer")).to_contain_text("本站为非官方网站")
+    expect(calc.locator(".site-footer")).to_be_in_viewport()
+
+
 def test_errors_are_plain_and_listed_in_a_summary(calc, site):
     open_calculator(calc, site, "age=35&si_months=60")
     wait_for_total(calc, {"age": 35, "si_months": 60})
