@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.calc import READY_TIMEOUT_MS, fragment_params, poll, wait_for_total
-from tests.browser.test_offline import worker_engine
+from tests.browser.test_offline import wait_until_engine_cached, worker_engine
 
 pytestmark = pytest.mark.browser
 
@@ -91,3 +91,33 @@ def test_a_copy_that_does_not_unpack_fails_plainly(context, site):
     # The form still works without the engine.
     page.locator('[name="age"]').fill("31")
     poll(lambda: fragment_params(page) == {"age": "31", "education": "master"})
+
+
+def test_after_reading_other_pages_the_calculator_downloads_the_brotli_copy(context, site):
+    # A visitor who read an explainer first: the service worker controls the calculator page
+    # (so it preloads nothing) but holds no engine yet. The worker asks for the binary on this
+    # device only, finds none and downloads its brotli copy, as a first visit does.
+    page = context.new_page()
+    page.goto(site.url("policy/"))
+    poll(lambda: page.evaluate("() => !!navigator.serviceWorker.controller"), timeout=60)
+    assert not page.evaluate(
+        "async () => (await caches.keys()).some((name) => name.includes(' engine '))")
+    binary, packed = served(site, "/pyodide.asm.wasm"), served(site, "/pyodide.asm.wasm.br")
+    page.goto(site.url("calculator/#" + FRAGMENT))
+    assert page.evaluate("() => !!navigator.serviceWorker.controller")
+    expect(page.locator("#calculator")).to_have_attribute(
+        "data-engine", "ready", timeout=READY_TIMEOUT_MS)
+    wait_for_total(page, PROFILE)
+    assert served(site, "/pyodide.asm.wasm.br") == packed + 1
+    # The service worker keeps the worker's unpacked copy: the binary itself is never sent.
+    wait_until_engine_cached(page, site.dist)
+    assert served(site, "/pyodide.asm.wasm") == binary
+
+    # The next visit reads the binary from the service worker's cache: nothing downloaded.
+    again = context.new_page()
+    again.goto(site.url("calculator/#" + FRAGMENT))
+    expect(again.locator("#calculator")).to_have_attribute(
+        "data-engine", "ready", timeout=READY_TIMEOUT_MS)
+    wait_for_total(again, PROFILE)
+    assert served(site, "/pyodide.asm.wasm.br") == packed + 1
+    assert served(site, "/pyodide.asm.wasm") == binary

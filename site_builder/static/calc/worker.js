@@ -74,8 +74,11 @@ const PRELOADED = self.name.split(" ").includes("preloaded");
 // unpacks it here as it arrives: 2.8 MB instead of the 3.5 MB a host that gzips on the fly
 // sends (GitHub Pages), for a 0.1 MB decoder. A repeat visit reads the unpacked binary the
 // service worker keeps, under its own name (so the browser's compiled-code cache applies).
-const BROTLI = PRELOADED && !!FILES.wasmBrotli && !!FILES.brotli &&
+// Without preloads (a service worker controls the page) the worker asks for that copy first and
+// takes the brotli copy when this device holds none (see localWasm).
+const BROTLI_POSSIBLE = !!FILES.wasmBrotli && !!FILES.brotli &&
   typeof ReadableStream === "function";
+const BROTLI = PRELOADED && BROTLI_POSSIBLE;
 // How long the page's preload of the standard library took to arrive, when the page says so
 // (the worker, reading it from the HTTP cache, cannot time the network): waits at most this.
 const PRELOAD_TIMING_WAIT_MS = 5_000;
@@ -177,10 +180,13 @@ async function countAndKeep(url, response, { count = true, keep: keepAs = url, i
   }
 }
 
-function download(url, { wasm = false, preloaded = false, keep = url, inspect } = {}) {
+/** Fetch `url` and check its response; `local`: only from a copy on this device (the service
+ * worker's caches or the HTTP cache), never the network (a network error if there is none). */
+function download(url, { wasm = false, preloaded = false, local = false, keep = url, inspect } = {}) {
   expectBody(url);
   // Never stale: the files' names change with their contents.
-  const cache = preloaded && PRELOADED ? { cache: "force-cache" } : {};
+  const cache = local ? { cache: "only-if-cached", mode: "same-origin" }
+    : preloaded && PRELOADED ? { cache: "force-cache" } : {};
   return networkFetch(url, { credentials: "same-origin", ...cache }).then(
     (response) => {
       if (!response.ok) throw new EngineError(`${url}: HTTP ${response.status}`, "http");
@@ -282,6 +288,26 @@ async function brotliWasm() {
   return response;
 }
 
+/** The WebAssembly binary when the page did not preload (a service worker controls it): the
+ * copy this device holds (the service worker's, on a return visit); else a download after all,
+ * as on a first visit: the brotli copy. That is a visitor who read other pages of the site
+ * before opening the calculator (the service worker holds no engine yet), or a new start after
+ * a failed one: 2.8 MB instead of the 3.5 MB a gzip host sends for the binary. */
+async function localWasm() {
+  try {
+    return await download(FILES.wasm, { wasm: true, local: true });
+  } catch (error) {
+    // Not on this device ("network": only-if-cached found nothing). Anything else (a wrong
+    // type) is the binary's own fault: reported.
+    if (error.reason !== "network" && error.reason !== "http") throw error;
+  }
+  // The total counted the binary itself: it becomes its brotli copy and the decoder.
+  expected += ENGINE.bytes_brotli.wasm + ENGINE.bytes_brotli.brotli - firstBytes.wasm;
+  firstBytes.wasm = ENGINE.bytes_brotli.wasm;
+  firstBytes.brotli = ENGINE.bytes_brotli.brotli;
+  return brotliWasm();
+}
+
 /** The binary itself, instead of its brotli copy; `more`: the bytes this adds to the total. */
 function plainWasm(more) {
   expected += more;
@@ -375,7 +401,9 @@ function unbrotli(body, module) {
 const downloads = {
   loader: import(FILES.loader).then((m) => (moduleLoaded("loader"), m)),
   runtime: import(FILES.runtime).then((m) => (moduleLoaded("runtime"), m)),
-  wasm: BROTLI ? brotliWasm() : download(FILES.wasm, { wasm: true, preloaded: true }),
+  wasm: BROTLI ? brotliWasm()
+    : BROTLI_POSSIBLE ? localWasm()
+    : download(FILES.wasm, { wasm: true, preloaded: true }),
   stdlib: download(FILES.stdlib, { preloaded: true }),
   wheel: download(FILES.wheel, { preloaded: true }).then((r) => r.arrayBuffer()),
 };
