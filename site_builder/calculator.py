@@ -14,7 +14,8 @@
   package (`wheel.py`) with its modules precompiled (`bytecode.py`), installed in the worker
   without micropip;
 - `calculator/python_stdlib-<pyodide version>-<sha8>.zip`: the standard-library modules the
-  calculator imports, precompiled (`bytecode.py`);
+  calculator imports, precompiled (`bytecode.py`), stored (a first visit downloads its brotli
+  copy);
 - `calculator/snapshot-<pyodide version>-<sha8>.bin`: the engine's memory snapshot, packed
   without its blocks of zeros, gzipped and checked at build time (`snapshot.py`), restored on
   repeat visits;
@@ -215,10 +216,16 @@ class EngineFile:
     unpacked: int | None = None
 
 
+# The files a first visit downloads as their brotli copies (worker.js, brotliFile), by role,
+# and how each file itself starts (a WebAssembly module, a zip's first member).
+PACKED = {"wasm": "the WebAssembly binary", "stdlib": "the standard library"}
+MAGIC = {"wasm": b"\0asm", "stdlib": b"PK\x03\x04"}
+
+
 def write_engine(ctx: RenderContext) -> tuple[dict[str, EngineFile], dict[str, EngineFile]]:
     """Write everything the worker loads; returns it by role, and what a first visit fetches
-    instead of the WebAssembly binary (by role: ``wasm`` its brotli copy, ``module`` and
-    ``decoder`` the brotli decoder's module and WebAssembly, `brotli_decoder.py`).
+    instead (by role: ``wasm`` and ``stdlib`` their brotli copies, ``module`` and ``decoder``
+    the brotli decoder's module and WebAssembly, `brotli_decoder.py`).
 
     Roles: ``loader`` (pyodide.mjs), ``runtime`` (pyodide.asm.mjs), ``wasm``, ``stdlib``
     (precompiled, `bytecode.py`), ``wheel`` (precompiled) and ``snapshot`` (the memory
@@ -254,20 +261,22 @@ def write_engine(ctx: RenderContext) -> tuple[dict[str, EngineFile], dict[str, E
     for licence in decoder.licences:
         ctx.write_bytes(decoder.folder + licence.name, licence.read_bytes())
     # For hosts that serve precompressed files (README, Hosting); browsers never ask for them
-    # by name (but for the binary's brotli copy, below), so they are not in the service
+    # by name (but for the brotli copies below), so they are not in the service
     # worker's manifest. (The snapshot is gzip data already: no copies.)
     large = dict(value for role, value in files.items() if role != "snapshot")
     copies = compressed_copies(large)
     for path, data in copies.items():
         ctx.write_bytes(path, data)
-    packed = copies.get(engine["wasm"].path + ".br")
-    # The worker downloads this copy on a first visit. A WebAssembly binary starts with
-    # "\0asm", and the worker passes such bytes on as they are (a host decoded the copy on the
-    # way), so no brotli data may start so.
-    if packed is None or packed[:4] == b"\0asm":
-        raise BuildError("no usable brotli copy of the WebAssembly binary (the calculator's "
-                         "first visit downloads it)", file=engine["wasm"].path + ".br")
-    brotli["wasm"] = _file(engine["wasm"].path + ".br", packed)
+    # The worker downloads these copies on a first visit. It passes bytes that start like the
+    # file itself on as they are (a host decoded the copy on the way), so no brotli data may
+    # start so.
+    for role, what in PACKED.items():
+        path = engine[role].path + ".br"
+        packed = copies.get(path)
+        if packed is None or packed[:4] == MAGIC[role]:
+            raise BuildError(f"no usable brotli copy of {what} (the calculator's first visit "
+                             "downloads it)", file=path)
+        brotli[role] = _file(path, packed)
     return engine, brotli
 
 
@@ -289,8 +298,9 @@ def first_visit(engine: dict[str, EngineFile]) -> dict[str, EngineFile]:
 
 
 def first_download(engine: dict[str, EngineFile], brotli: dict[str, EngineFile]) -> int:
-    """Bytes a first visit downloads before its first score: the WebAssembly binary as its
-    brotli copy, with the decoder (a host may compress the JavaScript further)."""
+    """Bytes a first visit downloads before its first score: the WebAssembly binary and the
+    standard library as their brotli copies, with the decoder (a host may compress the
+    JavaScript further)."""
     files = {**first_visit(engine), **brotli}
     return sum(file.size for file in files.values())
 
@@ -308,10 +318,12 @@ PRELOADED = ("wasm", "stdlib", "wheel")
 
 
 def preloads(engine: dict[str, EngineFile], brotli: dict[str, EngineFile]) -> list[str]:
-    """What start.js preloads, as the worker names it: the brotli copy of the WebAssembly binary
-    and the decoder's WebAssembly in place of the binary (see worker.js, BROTLI)."""
-    links = [engine_link(brotli, "wasm"), engine_link(brotli, "decoder")]
-    return links + [engine_link(engine, role) for role in PRELOADED if role != "wasm"]
+    """What start.js preloads, as the worker names it: the brotli copies of the WebAssembly
+    binary and the standard library in their place, and the decoder's WebAssembly after the
+    binary's copy (see worker.js, BROTLI)."""
+    links = [engine_link(brotli if role in brotli else engine, role) for role in PRELOADED]
+    links.insert(1, engine_link(brotli, "decoder"))
+    return links
 
 
 def write_worker(ctx: RenderContext, engine: dict[str, EngineFile],
@@ -332,11 +344,13 @@ def write_worker(ctx: RenderContext, engine: dict[str, EngineFile],
         "lock": lock,
         # What a first visit downloads (the progress shown): the snapshot is not among it.
         "bytes": {role: file.size for role, file in first_visit(engine).items()},
-        # A first visit fetches the binary as its brotli copy and unpacks it with the decoder.
+        # A first visit fetches the binary and the standard library as their brotli copies and
+        # unpacks them with the decoder.
         "wasm_brotli": engine_link(brotli, "wasm"),
+        "stdlib_brotli": engine_link(brotli, "stdlib"),
         "brotli": {"module": engine_link(brotli, "module"),
                    "wasm": engine_link(brotli, "decoder")},
-        "bytes_brotli": {"wasm": brotli["wasm"].size,
+        "bytes_brotli": {"wasm": brotli["wasm"].size, "stdlib": brotli["stdlib"].size,
                          "brotli": brotli["module"].size + brotli["decoder"].size},
     }
     template = (CALC_STATIC / "worker.js").read_text(encoding="utf-8")

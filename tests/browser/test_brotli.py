@@ -1,7 +1,8 @@
-"""A first visit downloads the WebAssembly binary as its brotli copy (2.8 MB instead of the
-3.5 MB a gzip-on-the-fly host sends) and the worker unpacks it with a small decoder as it
-arrives. Whatever goes wrong with that, the visitor still gets a score or a plain error: a
-decoder that cannot start falls back to the binary itself, a host that decoded the copy on the
+"""A first visit downloads the WebAssembly binary and the standard library as their brotli
+copies (2.8 MB instead of the 3.5 MB a gzip-on-the-fly host sends for the binary, 0.6 MB
+instead of 2.5 MB for the zip) and the worker unpacks them with a small decoder as they arrive.
+Whatever goes wrong with that, the visitor still gets a score or a plain error: a decoder that
+cannot start or a missing copy falls back to the file itself, a host that decoded a copy on the
 way is understood, and a copy that does not unpack fails visibly instead of hanging."""
 
 from __future__ import annotations
@@ -33,42 +34,57 @@ window.Worker.prototype = NativeWorker.prototype;
 """
 
 
-def served(site, suffix: str) -> int:
-    return sum(1 for r in site.requests if r.method == "GET" and r.path.endswith(suffix))
+STDLIB = "/python_stdlib-"  # the standard library's name begins so (its hash follows)
 
 
-@pytest.mark.parametrize("missing", [
-    pytest.param("**/brotli_dec_wasm_bg.wasm", id="decoder"),
-    # A host or deploy tool that leaves .br files out: the binary is there all the same.
-    pytest.param("**/pyodide.asm.wasm.br", id="brotli-copy"),
+def served_file(site, name: str, copy: bool) -> int:
+    """Requests for the file `name` ("/pyodide.asm.wasm" or STDLIB): its brotli copy or itself."""
+    return sum(1 for r in site.requests if r.method == "GET" and name in r.path
+               and r.path.endswith(".br") == copy)
+
+
+@pytest.mark.parametrize("missing, plain", [
+    pytest.param("**/brotli_dec_wasm_bg.wasm", ["/pyodide.asm.wasm", STDLIB], id="decoder"),
+    # A host or deploy tool that leaves .br files out: the files are there all the same.
+    pytest.param("**/pyodide.asm.wasm.br", ["/pyodide.asm.wasm"], id="binary-copy"),
+    pytest.param("**/python_stdlib-*.zip.br", [STDLIB], id="stdlib-copy"),
 ])
-def test_without_the_decoder_or_the_copy_the_binary_itself_is_downloaded(context, site, missing):
-    before_binary = served(site, "/pyodide.asm.wasm")
+def test_without_the_decoder_or_a_copy_the_file_itself_is_downloaded(context, site, missing,
+                                                                      plain):
+    before = {name: served_file(site, name, copy=False) for name in ("/pyodide.asm.wasm", STDLIB)}
     context.route(missing, lambda route: route.fulfill(status=404))
     page = context.new_page()
     page.goto(site.url("calculator/#" + FRAGMENT))
     expect(page.locator("#calculator")).to_have_attribute(
         "data-engine", "ready", timeout=READY_TIMEOUT_MS)
     wait_for_total(page, PROFILE)
-    assert served(site, "/pyodide.asm.wasm") == before_binary + 1
+    for name, count in before.items():
+        assert served_file(site, name, copy=False) == count + (name in plain), name
 
 
-def test_a_host_that_decodes_the_copy_on_the_way_is_understood(context, site):
+@pytest.mark.parametrize("name, role, magic", [
+    pytest.param("pyodide/*/pyodide.asm.wasm", "wasm", b"\0asm", id="binary"),
+    pytest.param("calculator/python_stdlib-*.zip", "stdlib", b"PK\x03\x04", id="stdlib"),
+])
+def test_a_host_that_decodes_the_copy_on_the_way_is_understood(context, site, name, role, magic):
     # Some hosts send a .br file with Content-Encoding: br, so the browser hands the worker the
-    # binary itself; the worker must pass it on rather than unpack it again.
-    binary = next(site.dist.glob("pyodide/*/pyodide.asm.wasm")).read_bytes()
-    context.route("**/pyodide.asm.wasm.br", lambda route: route.fulfill(
-        status=200, body=binary, headers={"Content-Type": "application/octet-stream"}))
+    # file itself; the worker must pass it on rather than unpack it again.
+    original = next(site.dist.glob(name)).read_bytes()
+    assert original[:4] == magic
+    context.route(f"**/{name.rsplit('/', 1)[-1]}.br", lambda route: route.fulfill(
+        status=200, body=original, headers={"Content-Type": "application/octet-stream"}))
     context.add_init_script(script=RECORD_PROGRESS)
     page = context.new_page()
     page.goto(site.url("calculator/#" + FRAGMENT))
     expect(page.locator("#calculator")).to_have_attribute(
         "data-engine", "ready", timeout=READY_TIMEOUT_MS)
     wait_for_total(page, PROFILE)
-    # The bytes that arrive are the whole binary's: the total the page shows grows to match
+    # The bytes that arrive are the whole file's: the total the page shows grows to match
     # before they are counted, so the download is not called done while files still arrive.
     engine = worker_engine(site.dist)
-    whole = sum(engine["bytes"].values()) + engine["bytes_brotli"]["brotli"]
+    other = "stdlib" if role == "wasm" else "wasm"
+    whole = (sum(engine["bytes"].values()) + engine["bytes_brotli"]["brotli"]
+             - engine["bytes"][other] + engine["bytes_brotli"][other])
     progress = page.evaluate("() => window.__progress")
     done = next(expected for stage, expected in progress if stage == "start")
     assert done in {whole, whole + engine["snapshot_bytes"]}, (progress, whole)
@@ -93,31 +109,30 @@ def test_a_copy_that_does_not_unpack_fails_plainly(context, site):
     poll(lambda: fragment_params(page) == {"age": "31", "education": "master"})
 
 
-def test_after_reading_other_pages_the_calculator_downloads_the_brotli_copy(context, site):
+def test_after_reading_other_pages_the_calculator_downloads_the_brotli_copies(context, site):
     # A visitor who read an explainer first: the service worker controls the calculator page
-    # (so it preloads nothing) but holds no engine yet. The worker asks for the binary on this
-    # device only, finds none and downloads its brotli copy, as a first visit does.
+    # (so it preloads nothing) but holds no engine yet. The worker asks for the binary and the
+    # standard library on this device only, finds none and downloads their brotli copies, as a
+    # first visit does.
     page = context.new_page()
     page.goto(site.url("policy/"))
     poll(lambda: page.evaluate("() => !!navigator.serviceWorker.controller"), timeout=60)
     assert not page.evaluate(
         "async () => (await caches.keys()).some((name) => name.includes(' engine '))")
-    binary, packed = served(site, "/pyodide.asm.wasm"), served(site, "/pyodide.asm.wasm.br")
+    names = ("/pyodide.asm.wasm", STDLIB)
+    before = {(name, copy): served_file(site, name, copy) for name in names for copy in (0, 1)}
     page.goto(site.url("calculator/#" + FRAGMENT))
     assert page.evaluate("() => !!navigator.serviceWorker.controller")
     expect(page.locator("#calculator")).to_have_attribute(
         "data-engine", "ready", timeout=READY_TIMEOUT_MS)
     wait_for_total(page, PROFILE)
-    assert served(site, "/pyodide.asm.wasm.br") == packed + 1
-    # The service worker keeps the worker's unpacked copy: the binary itself is never sent.
+    # The service worker keeps the worker's unpacked copies: the files themselves are never
+    # sent, and the next visit reads them from its cache: nothing more downloaded.
     wait_until_engine_cached(page, site.dist)
-    assert served(site, "/pyodide.asm.wasm") == binary
-
-    # The next visit reads the binary from the service worker's cache: nothing downloaded.
     again = context.new_page()
     again.goto(site.url("calculator/#" + FRAGMENT))
     expect(again.locator("#calculator")).to_have_attribute(
         "data-engine", "ready", timeout=READY_TIMEOUT_MS)
     wait_for_total(again, PROFILE)
-    assert served(site, "/pyodide.asm.wasm.br") == packed + 1
-    assert served(site, "/pyodide.asm.wasm") == binary
+    for (name, copy), count in before.items():
+        assert served_file(site, name, copy) == count + copy, (name, copy)

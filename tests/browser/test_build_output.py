@@ -94,19 +94,31 @@ def test_large_files_have_precompressed_copies_that_decompress_to_them(built_sit
     assert not list(built_site.glob("calculator/*.js.br"))
 
 
-def test_worker_names_the_brotli_copy_and_its_decoder_with_their_sizes(built_site):
-    # A first visit downloads these instead of the binary; the sizes drive its progress.
+def test_worker_names_the_brotli_copies_and_their_decoder_with_their_sizes(built_site):
+    # A first visit downloads these instead of the binary and the standard library; the sizes
+    # drive its progress.
     engine = worker_engine(built_site)
     folder = built_site / "calculator"
     copy = folder / urllib.parse.unquote(engine["wasm_brotli"])
+    stdlib = folder / urllib.parse.unquote(engine["stdlib"])
+    stdlib_copy = folder / urllib.parse.unquote(engine["stdlib_brotli"])
     module = folder / urllib.parse.unquote(engine["brotli"]["module"])
     decoder = folder / urllib.parse.unquote(engine["brotli"]["wasm"])
     assert copy.name == "pyodide.asm.wasm.br"
+    assert stdlib_copy.name == stdlib.name + ".br"
     assert engine["bytes_brotli"] == {
-        "wasm": copy.stat().st_size, "brotli": module.stat().st_size + decoder.stat().st_size}
+        "wasm": copy.stat().st_size, "stdlib": stdlib_copy.stat().st_size,
+        "brotli": module.stat().st_size + decoder.stat().st_size}
     assert decoder.read_bytes()[:4] == b"\0asm"
-    # The worker passes bytes that start like WebAssembly on as they are (a host decoded them).
+    # The worker passes bytes that start like the file itself on as they are (a host decoded
+    # them).
     assert copy.read_bytes()[:4] != b"\0asm"
+    assert stdlib_copy.read_bytes()[:4] != b"PK\x03\x04"
+    # The standard library's members are stored, so its brotli copy is small: deflated members
+    # would not compress further.
+    with zipfile.ZipFile(stdlib) as zf:
+        assert {info.compress_type for info in zf.infolist()} == {zipfile.ZIP_STORED}
+    assert stdlib_copy.stat().st_size < stdlib.stat().st_size * 0.3
     # Hosts that serve precompressed files send the decoder compressed too.
     assert decoder.with_name(decoder.name + ".br").stat().st_size < decoder.stat().st_size * 0.6
     # The decoder is someone else's work: its licence goes with it.

@@ -33,9 +33,10 @@ def preloaded_paths(dist) -> dict[str, str]:
     """The files the page preloads, by role: site paths as the server sees them."""
     engine = worker_engine(dist)
     calculator = BASE_URL + "calculator/"
-    # The WebAssembly binary as its brotli copy, with the decoder's own WebAssembly.
+    # The WebAssembly binary and the standard library as their brotli copies, with the
+    # decoder's own WebAssembly.
     relative = {"wasm": engine["wasm_brotli"], "decoder": engine["brotli"]["wasm"],
-                "stdlib": engine["stdlib"], "wheel": engine["wheel"]}
+                "stdlib": engine["stdlib_brotli"], "wheel": engine["wheel"]}
     return {role: urllib.parse.urlsplit(urllib.parse.urljoin(calculator, path)).path
             for role, path in relative.items()}
 
@@ -79,9 +80,10 @@ def test_a_first_visit_preloads_the_engine_and_the_worker_takes_each_file_once(c
         assert again.locator('link[rel="preload"]').count() == 0
         for role, path in paths.items():
             assert served(site, path) == 1, role
-        # The binary itself never came from the server: the service worker keeps the copy the
-        # first visit unpacked, and serves it.
-        assert served(site, paths["wasm"].removesuffix(".br")) == 0
+        # The binary and the standard library themselves never came from the server: the
+        # service worker keeps the copies the first visit unpacked, and serves them.
+        for role in ("wasm", "stdlib"):
+            assert served(site, paths[role].removesuffix(".br")) == 0, role
 
 
 def test_a_preload_done_before_the_worker_ran_does_not_make_a_slow_connection_look_fast(

@@ -7,9 +7,10 @@
 // worker's cache), before it reads on. An `async` module ran 400–900 ms later on the
 // benchmark's phone profile (4× CPU), when the browser got round to it.
 //
-// On a first visit (no service worker controls the page yet) it also starts the engine's three
-// fetched files, as <link rel="preload"> (data-preload: the WebAssembly binary, the standard
-// library and the wheel): their downloads begin now, not when the worker's code gets to run
+// On a first visit (no service worker controls the page yet) it also starts the files the
+// engine's worker fetches, as <link rel="preload"> (data-preload: the brotli copies of the
+// WebAssembly binary and the standard library, the brotli decoder's WebAssembly and the
+// wheel): their downloads begin now, not when the worker's code gets to run
 // (0.1–0.8 s later on the benchmark's phone profile, when starting a thread waits on a busy
 // page). The worker asks for the same URLs with `cache: "force-cache"` (its name says
 // "preloaded"), so it takes what the preload brings into the HTTP cache, joining a download

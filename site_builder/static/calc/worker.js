@@ -21,9 +21,9 @@
 // If restoring fails for any reason (or takes too long), the worker says so and starts
 // normally.
 //
-// On a first visit the page's start.js has already begun downloading the WebAssembly binary's
-// brotli copy and the brotli decoder (see BROTLI), the standard library and the wheel (link
-// preloads) and names this worker "scoring preloaded": it asks for them with
+// On a first visit the page's start.js has already begun downloading the brotli copies of the
+// WebAssembly binary and the standard library, the brotli decoder (see BROTLI) and the wheel
+// (link preloads) and names this worker "scoring preloaded": it asks for them with
 // `cache: "force-cache"`, taking what the preloads bring into the HTTP cache (joining a
 // download under way) even from a host that sends no cache headers.
 //
@@ -53,6 +53,7 @@ const FILES = {
   runtime: at(ENGINE.pyodide + "pyodide.asm.mjs"),
   wasm: at(ENGINE.pyodide + "pyodide.asm.wasm"),
   wasmBrotli: ENGINE.wasm_brotli ? at(ENGINE.wasm_brotli) : null,
+  stdlibBrotli: ENGINE.stdlib_brotli ? at(ENGINE.stdlib_brotli) : null,
   brotli: ENGINE.brotli ? at(ENGINE.brotli.module) : null,
   brotliWasm: ENGINE.brotli ? at(ENGINE.brotli.wasm) : null,
   stdlib: at(ENGINE.stdlib),
@@ -70,12 +71,12 @@ const SNAPSHOT_WORTH_MS = 1500;
 const RESTORE_TIMEOUT_MS = 20_000;
 // Whether the page preloaded the files this worker fetches (start.js).
 const PRELOADED = self.name.split(" ").includes("preloaded");
-// A first visit (the page preloaded) downloads the WebAssembly binary as its brotli copy and
-// unpacks it here as it arrives: 2.8 MB instead of the 3.5 MB a host that gzips on the fly
-// sends (GitHub Pages), for a 0.1 MB decoder. A repeat visit reads the unpacked binary the
-// service worker keeps, under its own name (so the browser's compiled-code cache applies).
-// Without preloads (a service worker controls the page) the worker asks for that copy first and
-// takes the brotli copy when this device holds none (see localWasm).
+// A first visit (the page preloaded) downloads the WebAssembly binary and the standard library
+// as their brotli copies and unpacks them here as they arrive (see PACKED), for a 0.1 MB
+// decoder. A repeat visit reads the unpacked files the service worker keeps, under their own
+// names (so the browser's compiled-code cache applies to the binary). Without preloads (a
+// service worker controls the page) the worker asks for those first and takes the brotli
+// copies when this device holds none (see localFile).
 const BROTLI_POSSIBLE = !!FILES.wasmBrotli && !!FILES.brotli &&
   typeof ReadableStream === "function";
 const BROTLI = PRELOADED && BROTLI_POSSIBLE;
@@ -126,7 +127,9 @@ let lastProgress = 0;
 // it too (snapshotIfFast), so the count never passes the total while bytes still arrive.
 const firstBytes = { ...ENGINE.bytes };
 if (BROTLI) {
-  firstBytes.wasm = ENGINE.bytes_brotli.wasm;
+  for (const name of ["wasm", "stdlib"]) {
+    if (ENGINE.bytes_brotli[name]) firstBytes[name] = ENGINE.bytes_brotli[name];
+  }
   firstBytes.brotli = ENGINE.bytes_brotli.brotli;
 }
 let expected = Object.values(firstBytes).reduce((a, b) => a + b, 0);
@@ -237,16 +240,25 @@ function moduleLoaded(name) {
 // self.fetch), whether downloaded as it is or unpacked from the brotli copy (then it has no URL).
 const ourWasm = new WeakSet();
 
-/** The WebAssembly binary on a first visit: its brotli copy, downloaded (counted; not kept:
- * the service worker keeps the binary) and unpacked as it arrives by the decoder (ENGINE.brotli,
- * itself WebAssembly), as a response Pyodide compiles while it streams in. The unpacked bytes
- * are kept for the service worker under the binary's own name (its SHA-256 is checked when it
- * copies them). A host that decoded the copy on the way (it sent it with Content-Encoding: br)
- * hands over the binary itself: passed on as it is. If the decoder cannot start or the copy is
- * missing, the binary is downloaded as on a repeat visit; a copy that does not unpack fails
- * the start, visibly. */
-async function brotliWasm() {
-  const decoder = import(FILES.brotli).then(async (module) => {
+// The files a first visit downloads as their brotli copies (2.8 MB instead of the 3.5 MB of
+// gzip a host that compresses on the fly sends for the binary; 0.6 MB instead of 2.5 MB for
+// the standard library, a zip GitHub Pages does not compress), by their ENGINE.bytes names:
+// where the file and its copy are, its type, how the file itself starts.
+const PACKED = {
+  wasm: { url: FILES.wasm, packed: FILES.wasmBrotli, type: "application/wasm", wasm: true,
+    magic: [0x00, 0x61, 0x73, 0x6d], what: "the WebAssembly binary" },
+  stdlib: { url: FILES.stdlib, packed: FILES.stdlibBrotli, type: "application/zip", wasm: false,
+    magic: [0x50, 0x4b, 0x03, 0x04], what: "the standard library" },
+};
+// What was downloaded for each of them (its URL: the copy's or the file's own), for judging the
+// connection's speed by the standard library (snapshotIfFast).
+const fetchedAs = {};
+
+// The decoder (ENGINE.brotli, itself WebAssembly), started once for both files.
+let decoderStart = null;
+let decoderDropped = false;
+function startDecoder() {
+  decoderStart ??= import(FILES.brotli).then(async (module) => {
     await module.default({
       module_or_path: networkFetch(FILES.brotliWasm, { credentials: "same-origin",
         ...(PRELOADED ? { cache: "force-cache" } : {}) }),
@@ -255,73 +267,108 @@ async function brotliWasm() {
     progress(false);
     return module;
   });
+  return decoderStart;
+}
+
+/** A file of PACKED on a first visit: its brotli copy, downloaded (counted; not kept: the
+ * service worker keeps the file itself) and unpacked as it arrives by the decoder, as a
+ * response Pyodide reads (the binary: compiles) while it streams in. The unpacked bytes are
+ * kept for the service worker under the file's own name (its SHA-256 is checked when it
+ * copies them). A host that decoded the copy on the way (it sent it with Content-Encoding:
+ * br) hands over the file itself: passed on as it is. If the decoder cannot start or the copy
+ * is missing, the file itself is downloaded as on a repeat visit; a copy that does not unpack
+ * fails the start, visibly. */
+async function brotliFile(name) {
+  const file = PACKED[name];
   let module;
   try {
-    module = await decoder;
+    module = await startDecoder();
   } catch (error) {
-    console.warn("The brotli decoder did not start; downloading the WebAssembly binary as it is.",
-      error);
-    return plainWasm(ENGINE.bytes.wasm - firstBytes.wasm - firstBytes.brotli);
+    if (!decoderDropped) {
+      decoderDropped = true;
+      expected -= firstBytes.brotli; // never coming
+      console.warn("The brotli decoder did not start; downloading the files as they are.", error);
+    }
+    return plainFile(name);
   }
-  // Bytes that start like WebAssembly: a host sent the copy unpacked (Content-Encoding: br),
-  // so they are the binary's, and the total grows to its size (told before they are counted).
+  // Bytes that start like the file itself: a host sent the copy unpacked (Content-Encoding:
+  // br), so they are the file's, and the total grows to its size (told before they count).
   const seen = [];
   const inspect = (chunk) => {
     if (seen.length >= 4) return;
     seen.push(...chunk.subarray(0, 4 - seen.length));
-    if (seen.length === 4 && startsLikeWasm(seen)) expected += ENGINE.bytes.wasm - firstBytes.wasm;
+    if (seen.length === 4 && startsLike(seen, file.magic)) {
+      expected += ENGINE.bytes[name] - firstBytes[name];
+    }
   };
   let packed;
   try {
-    packed = await download(FILES.wasmBrotli, { preloaded: true, keep: null, inspect });
+    packed = await download(file.packed, { preloaded: true, keep: null, inspect });
   } catch (error) {
-    // A host (or a deploy tool) that leaves .br files out, or refuses them: the binary is
+    // A host (or a deploy tool) that leaves .br files out, or refuses them: the file is
     // there all the same.
     if (error.reason !== "http" && error.reason !== "network") throw error;
-    console.warn("The brotli copy of the WebAssembly binary is not available; downloading the " +
-      "binary as it is.", error);
-    return plainWasm(ENGINE.bytes.wasm - firstBytes.wasm);
+    console.warn(`The brotli copy of ${file.what} is not available; downloading it as it is.`,
+      error);
+    return plainFile(name);
   }
-  const body = unbrotli(packed.body, module);
-  const response = new Response(body, { headers: { "Content-Type": "application/wasm" } });
-  counting.push(countAndKeep(FILES.wasm, response, { count: false }).catch(() => {}));
+  fetchedAs[name] = file.packed;
+  const body = unbrotli(packed.body, module, file.magic);
+  const response = new Response(body, { headers: { "Content-Type": file.type } });
+  counting.push(countAndKeep(file.url, response, { count: false }).catch(() => {}));
   return response;
 }
 
-/** The WebAssembly binary when the page did not preload (a service worker controls it): the
- * copy this device holds (the service worker's, on a return visit); else a download after all,
- * as on a first visit: the brotli copy. That is a visitor who read other pages of the site
- * before opening the calculator (the service worker holds no engine yet), or a new start after
- * a failed one: 2.8 MB instead of the 3.5 MB a gzip host sends for the binary. */
-async function localWasm() {
+/** A file of PACKED when the page did not preload (a service worker controls it): the copy
+ * this device holds (the service worker's, on a return visit); else a download after all, as
+ * on a first visit: the brotli copy. That is a visitor who read other pages of the site before
+ * opening the calculator (the service worker holds no engine yet), or a new start after a
+ * failed one. */
+async function localFile(name) {
+  const file = PACKED[name];
   try {
-    return await download(FILES.wasm, { wasm: true, local: true });
+    return await download(file.url, { wasm: file.wasm, local: true });
   } catch (error) {
     // Not on this device ("network": only-if-cached found nothing). Anything else (a wrong
-    // type) is the binary's own fault: reported.
+    // type) is the file's own fault: reported.
     if (error.reason !== "network" && error.reason !== "http") throw error;
   }
-  // The total counted the binary itself: it becomes its brotli copy and the decoder.
-  expected += ENGINE.bytes_brotli.wasm + ENGINE.bytes_brotli.brotli - firstBytes.wasm;
-  firstBytes.wasm = ENGINE.bytes_brotli.wasm;
-  firstBytes.brotli = ENGINE.bytes_brotli.brotli;
-  return brotliWasm();
+  // The total counted the file itself: it becomes its brotli copy, and the decoder (once).
+  expected += ENGINE.bytes_brotli[name] - firstBytes[name];
+  firstBytes[name] = ENGINE.bytes_brotli[name];
+  if (firstBytes.brotli === undefined) {
+    firstBytes.brotli = ENGINE.bytes_brotli.brotli;
+    expected += firstBytes.brotli;
+  }
+  return brotliFile(name);
 }
 
-/** The binary itself, instead of its brotli copy; `more`: the bytes this adds to the total. */
-function plainWasm(more) {
-  expected += more;
-  return download(FILES.wasm, { wasm: true, preloaded: true });
+/** A file of PACKED itself, instead of its brotli copy (the total grows to its size). */
+function plainFile(name) {
+  expected += ENGINE.bytes[name] - firstBytes[name];
+  firstBytes[name] = ENGINE.bytes[name];
+  fetchedAs[name] = PACKED[name].url;
+  return download(PACKED[name].url, { wasm: PACKED[name].wasm, preloaded: true });
 }
 
-/** Whether `bytes` (4 or more) start like a WebAssembly module: "\0asm". */
-function startsLikeWasm(bytes) {
-  return bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+/** How to get a file of PACKED: as its brotli copy on a first visit, from this device or as
+ * its copy without preloads, as it is where the build made no copy or nothing can unpack it. */
+function packedFile(name) {
+  if (!BROTLI_POSSIBLE || !PACKED[name].packed) {
+    fetchedAs[name] = PACKED[name].url;
+    return download(PACKED[name].url, { wasm: PACKED[name].wasm, preloaded: true });
+  }
+  return PRELOADED ? brotliFile(name) : localFile(name);
+}
+
+/** Whether `bytes` (4 or more) start with the 4 bytes of `magic`. */
+function startsLike(bytes, magic) {
+  return magic.every((byte, i) => bytes[i] === byte);
 }
 
 /** `body` (a brotli stream) unpacked by the decoder `module`, as a stream; passed on as it is
- * when it already starts like WebAssembly (a host decoded it). */
-function unbrotli(body, module) {
+ * when it already starts like the file (`magic`: a host decoded it). */
+function unbrotli(body, module, magic) {
   const reader = body.getReader();
   let head = null; // the first bytes, until there are enough to tell what they are
   let decided = false;
@@ -358,7 +405,7 @@ function unbrotli(body, module) {
           input = head;
           head = null;
           decided = true;
-          passThrough = startsLikeWasm(input);
+          passThrough = startsLike(input, magic);
           if (!passThrough) stream = new module.BrotliDecStream();
         }
         if (passThrough) {
@@ -401,10 +448,8 @@ function unbrotli(body, module) {
 const downloads = {
   loader: import(FILES.loader).then((m) => (moduleLoaded("loader"), m)),
   runtime: import(FILES.runtime).then((m) => (moduleLoaded("runtime"), m)),
-  wasm: BROTLI ? brotliWasm()
-    : BROTLI_POSSIBLE ? localWasm()
-    : download(FILES.wasm, { wasm: true, preloaded: true }),
-  stdlib: download(FILES.stdlib, { preloaded: true }),
+  wasm: packedFile("wasm"),
+  stdlib: packedFile("stdlib"),
   wheel: download(FILES.wheel, { preloaded: true }).then((r) => r.arrayBuffer()),
 };
 const wasmForPyodide = downloads.wasm.then((response) => (ourWasm.add(response), response));
@@ -516,9 +561,11 @@ async function snapshotIfFast() {
     return null;
   }
   let doneAt;
+  let url; // what came over the network: the standard library or its brotli copy
   try {
     await downloads.stdlib;
-    doneAt = await bodyRead.get(FILES.stdlib);
+    url = fetchedAs.stdlib ?? FILES.stdlib;
+    doneAt = await bodyRead.get(url);
   } catch {
     return null; // a failed download is reported already
   }
@@ -529,13 +576,13 @@ async function snapshotIfFast() {
   // When this worker read the file from the HTTP cache (the page's preload), the page's own
   // Resource Timing entry says it: a preload done before this worker ran reads from the cache
   // at once, which would make any connection look fast.
-  const own = performance.getEntriesByName(FILES.stdlib).at(-1);
+  const own = performance.getEntriesByName(url).at(-1);
   const timing = own && own.transferSize > 0
     ? { bytes: own.transferSize, ms: own.responseEnd - own.responseStart }
-    : PRELOADED ? await pageTiming(FILES.stdlib) : null;
+    : PRELOADED ? await pageTiming(url) : null;
   const rate = timing && timing.bytes > 0 && timing.ms > 0
     ? timing.bytes / timing.ms
-    : ENGINE.bytes.stdlib / Math.max(1, doneAt - t0);
+    : firstBytes.stdlib / Math.max(1, doneAt - t0);
   if (ENGINE.snapshot_bytes / rate >= SNAPSHOT_WORTH_MS) return null;
   expected += ENGINE.snapshot_bytes;
   progress(true);
