@@ -216,10 +216,10 @@ class EngineFile:
     unpacked: int | None = None
 
 
-# The files a first visit downloads as their brotli copies (worker.js, brotliFile), by role,
-# and how each file itself starts (a WebAssembly module, a zip's first member).
-PACKED = {"wasm": "the WebAssembly binary", "stdlib": "the standard library"}
-MAGIC = {"wasm": b"\0asm", "stdlib": b"PK\x03\x04"}
+# The files a first visit downloads as their brotli copies (worker.js, brotliFile), by role:
+# what each is, and how the file itself starts (a WebAssembly module, a zip's first member).
+PACKED = {"wasm": ("the WebAssembly binary", b"\0asm"),
+          "stdlib": ("the standard library", b"PK\x03\x04")}
 
 
 def write_engine(ctx: RenderContext) -> tuple[dict[str, EngineFile], dict[str, EngineFile]]:
@@ -270,10 +270,10 @@ def write_engine(ctx: RenderContext) -> tuple[dict[str, EngineFile], dict[str, E
     # The worker downloads these copies on a first visit. It passes bytes that start like the
     # file itself on as they are (a host decoded the copy on the way), so no brotli data may
     # start so.
-    for role, what in PACKED.items():
+    for role, (what, magic) in PACKED.items():
         path = engine[role].path + ".br"
         packed = copies.get(path)
-        if packed is None or packed[:4] == MAGIC[role]:
+        if packed is None or packed[:4] == magic:
             raise BuildError(f"no usable brotli copy of {what} (the calculator's first visit "
                              "downloads it)", file=path)
         brotli[role] = _file(path, packed)

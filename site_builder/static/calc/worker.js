@@ -126,12 +126,8 @@ let lastProgress = 0;
 // What a first visit downloads; the snapshot's bytes join it when the worker decides to fetch
 // it too (snapshotIfFast), so the count never passes the total while bytes still arrive.
 const firstBytes = { ...ENGINE.bytes };
-if (BROTLI) {
-  for (const name of ["wasm", "stdlib"]) {
-    if (ENGINE.bytes_brotli[name]) firstBytes[name] = ENGINE.bytes_brotli[name];
-  }
-  firstBytes.brotli = ENGINE.bytes_brotli.brotli;
-}
+// (the brotli copies in place of their files, and the decoder)
+if (BROTLI) Object.assign(firstBytes, ENGINE.bytes_brotli);
 let expected = Object.values(firstBytes).reduce((a, b) => a + b, 0);
 let stage = "download";
 const counting = []; // one promise per download: settled once all its bytes are in
@@ -334,8 +330,7 @@ async function localFile(name) {
     if (error.reason !== "network" && error.reason !== "http") throw error;
   }
   // The total counted the file itself: it becomes its brotli copy, and the decoder (once).
-  expected += ENGINE.bytes_brotli[name] - firstBytes[name];
-  firstBytes[name] = ENGINE.bytes_brotli[name];
+  recount(name, ENGINE.bytes_brotli[name]);
   if (firstBytes.brotli === undefined) {
     firstBytes.brotli = ENGINE.bytes_brotli.brotli;
     expected += firstBytes.brotli;
@@ -343,10 +338,15 @@ async function localFile(name) {
   return brotliFile(name);
 }
 
+/** The total with `bytes` for the file `name` instead of what it counted for it. */
+function recount(name, bytes) {
+  expected += bytes - firstBytes[name];
+  firstBytes[name] = bytes;
+}
+
 /** A file of PACKED itself, instead of its brotli copy (the total grows to its size). */
 function plainFile(name) {
-  expected += ENGINE.bytes[name] - firstBytes[name];
-  firstBytes[name] = ENGINE.bytes[name];
+  recount(name, ENGINE.bytes[name]);
   fetchedAs[name] = PACKED[name].url;
   return download(PACKED[name].url, { wasm: PACKED[name].wasm, preloaded: true });
 }
@@ -354,10 +354,7 @@ function plainFile(name) {
 /** How to get a file of PACKED: as its brotli copy on a first visit, from this device or as
  * its copy without preloads, as it is where the build made no copy or nothing can unpack it. */
 function packedFile(name) {
-  if (!BROTLI_POSSIBLE || !PACKED[name].packed) {
-    fetchedAs[name] = PACKED[name].url;
-    return download(PACKED[name].url, { wasm: PACKED[name].wasm, preloaded: true });
-  }
+  if (!BROTLI_POSSIBLE || !PACKED[name].packed) return plainFile(name);
   return PRELOADED ? brotliFile(name) : localFile(name);
 }
 
