@@ -17,8 +17,8 @@
   calculator imports, precompiled (`bytecode.py`), stored (a first visit downloads its brotli
   copy);
 - `calculator/snapshot-<pyodide version>-<sha8>.bin`: the engine's memory snapshot, packed
-  without its blocks of zeros, gzipped and checked at build time (`snapshot.py`), restored on
-  repeat visits;
+  without the blocks the binary's fresh instance holds (zeros and its data), gzipped and
+  checked at build time (`snapshot.py`), restored on repeat visits;
 - `pyodide/<version>/…`: the pinned runtime from node_modules (`pyodide_runtime.py`);
 - `.br` and `.gz` copies of those large files, for hosts that serve precompressed files
   (`precompress.py`);
@@ -208,12 +208,15 @@ def _sha256(path: Path) -> str:
 @dataclass(frozen=True)
 class EngineFile:
     """A file the engine needs: its site-relative path, bytes' SHA-256 and size (and for the
-    packed snapshot, the size of what is inside once unpacked)."""
+    packed snapshot, the size of what is inside once unpacked, where the heap starts in it and
+    how many of its first blocks may come from a fresh instance's memory: `snapshot.py`)."""
 
     path: str
     sha256: str
     size: int
     unpacked: int | None = None
+    heap_offset: int | None = None
+    initial_blocks: int | None = None
 
 
 # The files a first visit downloads as their brotli copies (worker.js, brotliFile), by role:
@@ -249,8 +252,11 @@ def write_engine(ctx: RenderContext) -> tuple[dict[str, EngineFile], dict[str, E
     for role, (path, data) in files.items():
         ctx.write_bytes(path, data)
         engine[role] = _file(path, data)
-    # The worker unpacks the snapshot into a buffer of this size as it reads it.
-    engine["snapshot"] = replace(engine["snapshot"], unpacked=heap.raw_bytes)
+    # The worker unpacks the snapshot into a buffer of this size as it reads it, and fills in
+    # what the packed file leaves out from the binary's fresh instance.
+    engine["snapshot"] = replace(engine["snapshot"], unpacked=heap.raw_bytes,
+                                 heap_offset=heap.heap_offset,
+                                 initial_blocks=heap.initial_blocks)
     # The brotli decoder a first visit uses instead of the binary (see the docstring).
     decoder = find_decoder(PROJECT_ROOT / "node_modules")
     brotli = {}
@@ -341,6 +347,8 @@ def write_worker(ctx: RenderContext, engine: dict[str, EngineFile],
         "snapshot_bytes": engine["snapshot"].size,
         "snapshot_size": engine["snapshot"].unpacked,
         "snapshot_block": SNAPSHOT_BLOCK,
+        "snapshot_heap_offset": engine["snapshot"].heap_offset,
+        "snapshot_initial_blocks": engine["snapshot"].initial_blocks,
         "lock": lock,
         # What a first visit downloads (the progress shown): the snapshot is not among it.
         "bytes": {role: file.size for role, file in first_visit(engine).items()},

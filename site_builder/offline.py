@@ -15,7 +15,7 @@ each as ``[path relative to the site root (with its ?v= query), sha256]``;
 - ``unzip``: engine files that are gzip data (the memory snapshot) which the service worker,
   once it holds the engine, also keeps gunzipped, as ``[path, key of the copy]``
   (`RenderContext.keep_unzipped`): the calculator's worker reads that copy as it is, instead
-  of unzipping 12 MB at the start of every return visit (a few hundred ms on a phone);
+  of unzipping 8.4 MB at the start of every return visit (a few hundred ms on a phone);
 
 and a ``version``
 derived from them all, so each deploy gets its own caches and a new deploy changes the bytes

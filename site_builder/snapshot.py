@@ -23,17 +23,27 @@ at 0 so builds are reproducible; the engine hashes only its own data) and the st
 
 The file the site ships is the snapshot packed (`pack`), then gzip-compressed (hosts that
 compress on the fly, like GitHub Pages, would send a `.bin` file as it is; the worker
-decompresses it with `DecompressionStream`). Packed means without its blocks of zeros: 31 MB
-of snapshot, of which 12 MB are not zero. Compressing already shrinks the zeros to almost
-nothing, but the browser would still have to produce every byte of them while it unzips, on
-every return visit: unzipping only the blocks that hold data takes well under half the time.
+decompresses it with `DecompressionStream`). Packed means without the blocks the browser has
+already: 31 MB of snapshot, of which 12 MB are not zero, and 3.4 MB of those are still exactly
+what the WebAssembly binary's data segments put in a fresh instance's memory (Python's
+start-up changes little of them). Left out, the packed snapshot is 8.4 MB: less to download
+once and, above all, less to read from the device on every return visit.
 
-    packed = bitmap + the snapshot's non-zero blocks, in order
+    packed = bitmap + the blocks that differ from a fresh instance's memory, in order
 
 The snapshot is cut into blocks of `BLOCK` bytes (the last one may be shorter); the bitmap has
-one bit per block, block i in bit (i % 8) of byte i // 8, set when the block holds a byte that
-is not zero and so follows the bitmap. A cleared bit means a block of zeros: the worker unpacks
-into a buffer of the snapshot's size (zero when allocated) and copies each block in its place.
+one bit per block, block i in bit (i % 8) of byte i // 8, set when the block follows the
+bitmap. A cleared bit means the block is as a fresh instance has it: the snapshot is a header
+(`heap_offset` bytes), then the instance's memory, so byte k of a cleared block is byte
+k - heap_offset of the memory just after instantiation: the binary's data in the first
+`initial_blocks` blocks, zeros after them. The worker unpacks into a buffer of the
+snapshot's size (zero when allocated), and once Pyodide has instantiated the binary (before
+any of its code runs, and before Pyodide copies the buffer into that memory) copies the
+cleared blocks among the first `initial_blocks` from the instance's memory.
+
+The build takes that memory from Node (`node/snapshot.mjs` records it at instantiation, both
+when making the snapshot and when checking it, and the two must be identical); it depends
+only on the binary, which Pyodide's build id check ties the snapshot to.
 
 Product and checks are cached in ``.cache/snapshot/`` under a key of every input, so an
 unchanged build does not start Node.
@@ -47,6 +57,7 @@ import io
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -75,34 +86,61 @@ NODE_TIMEOUT_S = 600
 # leaves data in scattered 4 KiB pools, and smaller blocks save little more.
 BLOCK = 4096
 # In the cache key: a change of format must not reuse products of the old one.
-FORMAT = f"sparse-{BLOCK}".encode()
+FORMAT = f"sparse-{BLOCK}-fresh-memory".encode()
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """The packed, gzip-compressed snapshot the site ships; the size of the heap inside; the
     size and SHA-256 of the whole snapshot once unpacked (a header, then the heap): what the
-    worker unpacks it into, and what it must then hold."""
+    worker unpacks it into, and what it must then hold; where the heap starts in it, and the
+    memory a fresh instance has (`initial`, trimmed after its last byte that is not zero),
+    which fills the blocks the bitmap leaves out."""
 
     filename: str
     data: bytes
     heap_bytes: int
     raw_bytes: int
     raw_sha256: str
+    heap_offset: int
+    initial: bytes
+
+    @property
+    def initial_blocks(self) -> int:
+        """How many blocks from the start may hold something of a fresh instance's memory:
+        the worker copies those left out of the packed file; the rest are zeros."""
+        return -(-(self.heap_offset + len(self.initial)) // BLOCK)
 
 
-def pack(raw: bytes) -> bytes:
-    """`raw` without its blocks of zeros: the bitmap of the blocks kept, then those blocks
-    (the format is in this module's docstring)."""
+def pack(raw: bytes, initial: bytes = b"", offset: int = 0) -> bytes:
+    """`raw` without the blocks a fresh instance has already: the bitmap of the blocks kept,
+    then those blocks (the format is in this module's docstring). `initial` is the memory of a
+    fresh instance, which starts `offset` bytes into `raw`; zeros beyond it."""
+    fresh = bytes(offset) + initial
     bitmap = bytearray((len(raw) + BLOCK * 8 - 1) // (BLOCK * 8))
     kept = []
     zeros = bytes(BLOCK)
     for number, start in enumerate(range(0, len(raw), BLOCK)):
         block = raw[start:start + BLOCK]
-        if block != zeros[:len(block)]:
+        same = fresh[start:start + BLOCK]
+        same += zeros[:len(block) - len(same)]
+        if block != same:
             bitmap[number // 8] |= 1 << (number % 8)
             kept.append(block)
     return bytes(bitmap) + b"".join(kept)
+
+
+def heap_offset(raw: bytes) -> int:
+    """Where the heap starts in a snapshot Pyodide made: its header's second 32-bit word
+    (Pyodide's `restoreSnapshot` reads it so). It must lie inside the first block, which then
+    always holds the header and is always kept."""
+    if len(raw) < 8:
+        raise BuildError("the calculator's memory snapshot has no header", file=str(SCRIPT))
+    offset = struct.unpack_from("<I", raw, 4)[0]
+    if not 8 <= offset <= BLOCK:
+        raise BuildError(f"the calculator's memory snapshot says its heap starts at byte "
+                         f"{offset}, not within its first {BLOCK} bytes", file=str(SCRIPT))
+    return offset
 
 
 def snapshot(runtime: Runtime, compiled: Precompiled, source: Wheel,
@@ -115,23 +153,26 @@ def snapshot(runtime: Runtime, compiled: Precompiled, source: Wheel,
                          *(source.read_bytes() for source in runtime.sources))
     product = cache / f"{digest}-snapshot.bin.gz"
     facts = cache / f"{digest}-snapshot.json"
-    if not (product.is_file() and facts.is_file()):
-        _make_and_verify(runtime, compiled, source, product, facts)
+    initial = cache / f"{digest}-initial.bin.gz"
+    if not (product.is_file() and facts.is_file() and initial.is_file()):
+        _make_and_verify(runtime, compiled, source, product, facts, initial)
     data = product.read_bytes()
     made = json.loads(facts.read_text(encoding="utf-8"))
     sha8 = hashlib.sha256(data).hexdigest()[:8]
     return Snapshot(f"snapshot-{runtime.version}-{sha8}.bin", data, made["heap"], made["raw"],
-                    made["sha256"])
+                    made["sha256"], made["heap_offset"],
+                    gzip.decompress(initial.read_bytes()))
 
 
 def _make_and_verify(runtime: Runtime, compiled: Precompiled, source: Wheel, product: Path,
-                     facts: Path) -> None:
+                     facts: Path, initial_product: Path) -> None:
     product.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=product.parent) as tmp:
         work = Path(tmp)
         job = {
             "stdlib": str(work / "stdlib.zip"), "wheel": str(work / "wheel.whl"),
             "snapshot": str(work / "snapshot.bin"), "replies": str(work / "replies.json"),
+            "initial": str(work / "initial.bin"), "initial_again": str(work / "initial2.bin"),
             "wheel_path": ENGINE_PATH,
             "warmup": list(SNAPSHOT_WARMUP), "requests": list(VERIFY),
         }
@@ -154,14 +195,23 @@ def _make_and_verify(runtime: Runtime, compiled: Precompiled, source: Wheel, pro
                     "the calculator's memory snapshot, once restored, answers differently from "
                     f"CPython: request {request[:120]!r}\n  snapshot: {reply[:300]}\n"
                     f"  CPython:  {expected[:300]}", file=str(SCRIPT))
+        initial = (work / "initial.bin").read_bytes()
+        if (work / "initial2.bin").read_bytes() != initial:
+            raise BuildError(
+                "a fresh instance of Pyodide's WebAssembly binary had different memory in two "
+                "runs: the snapshot cannot leave out what the browser's instance would hold",
+                file=str(SCRIPT))
         raw = (work / "snapshot.bin").read_bytes()
+        offset = heap_offset(raw)
         # Move into place only when complete and checked: an interrupted build leaves nothing.
-        (work / "out.gz").write_bytes(gzip.compress(pack(raw), 9, mtime=0))
+        (work / "out.gz").write_bytes(gzip.compress(pack(raw, initial, offset), 9, mtime=0))
+        (work / "initial.gz").write_bytes(gzip.compress(initial, 9, mtime=0))
         (work / "facts.json").write_text(json.dumps({
-            "heap": made["heap"], "raw": len(raw),
+            "heap": made["heap"], "raw": len(raw), "heap_offset": offset,
             "sha256": hashlib.sha256(raw).hexdigest(),
         }), encoding="utf-8")
         os.replace(work / "out.gz", product)
+        os.replace(work / "initial.gz", initial_product)
         os.replace(work / "facts.json", facts)
 
 

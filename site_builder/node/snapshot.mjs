@@ -5,9 +5,11 @@
 //
 // job.json: {"stdlib": the site's precompiled standard library, "wheel": the site's compiled
 // wheel, "wheel_path": where the wheel goes inside Pyodide (site_builder/wheel.py), "snapshot":
-// the snapshot file (written by make, read by verify), "warmup": [bridge request texts answered
-// before the snapshot is taken], "requests": [bridge request texts verify answers], "replies":
-// where verify writes its replies (a JSON array of texts)}.
+// the snapshot file (written by make, read by verify), "initial": where make writes the
+// WebAssembly memory as instantiation left it, "initial_again": where verify writes its own,
+// "warmup": [bridge request texts answered before the snapshot is taken], "requests": [bridge
+// request texts verify answers], "replies": where verify writes its replies (a JSON array of
+// texts)}.
 //
 // make boots Pyodide the way the calculator's worker does (same standard library, same wheel,
 // installed the same way), imports the engine, answers the warm-up requests so every module
@@ -18,6 +20,11 @@
 // verify restores the snapshot in a fresh Pyodide exactly as the worker does (snapshot,
 // standard library, then the wheel file written again: the file system is not in the heap) and
 // answers `requests`; the caller compares the replies with CPython's, byte for byte.
+//
+// Both also write the memory a fresh instance of the WebAssembly binary has before any of its
+// code runs (its data segments in place, zeros after them; trimmed after the last byte that is
+// not zero): the packed snapshot leaves out the blocks still equal to it, and the worker copies
+// them from its own fresh instance (site_builder/snapshot.py). Two processes must agree on it.
 //
 // Both print one JSON line to stdout: {"heap": bytes of the heap, "initial": bytes of the heap
 // right after start-up (make only)}.
@@ -35,6 +42,29 @@ const job = JSON.parse(readFileSync(jobPath, "utf8"));
 const indexURL = path.resolve(pyodideDir) + path.sep;
 const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
 const lock = JSON.parse(readFileSync(path.join(indexURL, "pyodide-lock.json"), "utf8"));
+
+/** The main module's memory right after its instantiation, once per process: Pyodide
+ * instantiates it (WebAssembly.instantiate, from the bytes, under Node) before running any of
+ * its code. */
+let initialMemory = null;
+const instantiate = WebAssembly.instantiate;
+WebAssembly.instantiate = async function (...args) {
+  const result = await instantiate.apply(this, args);
+  const instance = result instanceof WebAssembly.Instance ? result : result.instance;
+  const memory = instance?.exports?.memory;
+  if (!initialMemory && memory instanceof WebAssembly.Memory) {
+    const bytes = new Uint8Array(memory.buffer);
+    let end = bytes.length;
+    while (end > 0 && bytes[end - 1] === 0) end -= 1;
+    initialMemory = bytes.slice(0, end);
+  }
+  return result;
+};
+
+function writeInitialMemory(file) {
+  if (!initialMemory) throw new Error("the WebAssembly memory was not seen at instantiation");
+  writeFileSync(file, initialMemory);
+}
 
 const options = {
   indexURL,
@@ -100,6 +130,7 @@ if (mode === "make") {
   pyodide.runPython("import gc; gc.collect()");
   const heap = pyodide._module.HEAP8.length;
   writeFileSync(job.snapshot, pyodide.makeMemorySnapshot());
+  writeInitialMemory(job.initial);
   process.stdout.write(JSON.stringify({ heap, initial }) + "\n");
 } else {
   const pyodide = await loadPyodide({
@@ -109,5 +140,6 @@ if (mode === "make") {
   const handle = install(pyodide);
   const replies = job.requests.map((request) => handle(request));
   writeFileSync(job.replies, JSON.stringify(replies));
+  writeInitialMemory(job.initial_again);
   process.stdout.write(JSON.stringify({ heap: pyodide._module.HEAP8.length }) + "\n");
 }

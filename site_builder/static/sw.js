@@ -18,7 +18,7 @@
 //   unzipped <version>  MANIFEST.unzip: a gunzipped copy of each engine file listed there (the
 //                     memory snapshot), made from the engine cache's checked copy once that is
 //                     full; the calculator's worker reads it as it is, instead of unzipping
-//                     12 MB at the start of every return visit (a few hundred ms on a phone)
+//                     8.4 MB at the start of every return visit (a few hundred ms on a phone)
 //   pages             pages (and the JSON they fetch) as last seen online, for reading offline
 //
 // Requests: pages are network-first (fresh content whenever the network answers within a

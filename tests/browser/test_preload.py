@@ -105,6 +105,6 @@ def test_a_preload_done_before_the_worker_ran_does_not_make_a_slow_connection_lo
     finally:
         release.set()
     wait_for_total(page, PROFILE)
-    # Fetching the 4.5 MB snapshot first would have cost this connection more than it saves.
+    # Fetching the 2.8 MB snapshot first would have cost this connection more than it saves.
     assert engine_start(page) == "normal"
     assert snapshot_requests(site) == 0

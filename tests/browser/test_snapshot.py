@@ -172,21 +172,58 @@ def test_a_snapshot_that_cannot_be_restored_falls_back_to_a_normal_start(context
         assert engine_start(third) == "snapshot"
 
 
-# A copy of worker.js that also keeps the SHA-256 of the snapshot it unpacked, for the test.
-UNPACKED = "await inflate(snapshot.response, snapshot.gzipped, bytes);"
-KEEP_DIGEST = UNPACKED + """
-    self.__unpackedSha256 = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
-      (byte) => byte.toString(16).padStart(2, "0")).join("");"""
+FILL = "fillFromInstance(bytes, bitmap, memory);"
+
+
+def test_a_snapshot_left_incomplete_is_refused_and_the_worker_starts_normally(context, site):
+    # The blocks the file leaves out come from the binary's fresh instance. Had they not come
+    # (here: copying them fails), Pyodide must refuse the snapshot before using any of it, not
+    # run Python on a heap with holes: the worker says so and starts normally, same answer.
+    worker = site.dist / "calculator" / "worker.js"
+    text = worker.read_text(encoding="utf-8")
+    assert text.count(FILL) == 1
+    path = site.base + "calculator/worker.js"
+    broken = text.replace(FILL, 'throw new Error("no fresh instance (test)");')
+    site.extra[path] = (broken.encode(), "text/javascript")
+    messages = []
+    try:
+        page = context.new_page()
+        page.on("console", lambda message: messages.append(message.text))
+        open_calculator(page, site, FRAGMENT)  # loopback: fetches the snapshot, as it is fast
+        shown_result(page, PROFILE)
+        assert engine_start(page) == "fallback"
+        assert snapshot_source(page) == "network"
+    finally:
+        del site.extra[path]
+    assert any("could not be completed" in text for text in messages), messages
+    # Refused by Pyodide's first check of the header, before it copied the heap into memory.
+    assert any("memory snapshot failed" in text and "invalid magic number" in text
+               for text in messages), messages
+    # And it keeps answering, from the engine it started normally.
+    page.locator('[name="si_months"]').fill("100")
+    wait_for_total(page, {**PROFILE, "si_months": 100})
+
+
+# A copy of worker.js that also keeps the SHA-256 of the snapshot it unpacked and completed
+# from the binary's fresh instance (what Pyodide then copies into its memory), for the test.
+COMPLETED = "bytes.set(magic, 0);"
+KEEP_DIGEST = COMPLETED + """
+      crypto.subtle.digest("SHA-256", bytes).then((digest) => {
+        self.__unpackedSha256 = Array.from(new Uint8Array(digest),
+          (byte) => byte.toString(16).padStart(2, "0")).join("");
+      });"""
 
 
 def test_the_worker_unpacks_exactly_the_snapshot_the_build_made(context, site):
-    # The file holds only the snapshot's blocks that are not zero, gzipped; the worker puts
-    # each block back in its place. Any byte out of place would corrupt Python's heap.
+    # The file holds only the snapshot's blocks that a fresh instance of the binary does not
+    # hold already, gzipped; the worker puts each block back in its place and copies the others
+    # from its own instance. Any byte out of place would corrupt Python's heap: what it hands
+    # Pyodide must be, byte for byte, the snapshot Pyodide made at build time.
     worker = site.dist / "calculator" / "worker.js"
     text = worker.read_text(encoding="utf-8")
-    assert text.count(UNPACKED) == 1
+    assert text.count(COMPLETED) == 1
     path = site.base + "calculator/worker.js"
-    site.extra[path] = (text.replace(UNPACKED, KEEP_DIGEST).encode(), "text/javascript")
+    site.extra[path] = (text.replace(COMPLETED, KEEP_DIGEST).encode(), "text/javascript")
     try:
         page = first_visit(context, site)["page"]  # loopback: restores the snapshot
         assert engine_start(page) == "snapshot"
@@ -194,6 +231,24 @@ def test_the_worker_unpacks_exactly_the_snapshot_the_build_made(context, site):
                                       for w in page.workers), None))
     finally:
         del site.extra[path]
+    heap = built_snapshot()
+    assert heap.filename in snapshot_path(site.dist)  # the one the site ships
+    assert unpacked == heap.raw_sha256
+    # The file alone (its blocks, zeros elsewhere) is not the snapshot: the instance's part counts.
     shipped = (site.dist / snapshot_path(site.dist).lstrip("/")).read_bytes()
-    made = unpack(gzip.decompress(shipped), worker_engine(site.dist)["snapshot_size"])
-    assert unpacked == hashlib.sha256(made).hexdigest()
+    alone = unpack(gzip.decompress(shipped), worker_engine(site.dist)["snapshot_size"])
+    assert hashlib.sha256(alone).hexdigest() != heap.raw_sha256
+
+
+def built_snapshot():
+    """The build's record of the snapshot the site ships (from the build's cache: same inputs)."""
+    import scoring
+    from site_builder.bytecode import precompile
+    from site_builder.pyodide_runtime import find_runtime
+    from site_builder.snapshot import snapshot
+    from site_builder.wheel import build_wheel
+    from tests.parity.test_parity import ROOT
+
+    runtime = find_runtime(ROOT / "node_modules")
+    source = build_wheel(ROOT / "scoring", scoring.__version__)
+    return snapshot(runtime, precompile(runtime, source), source)

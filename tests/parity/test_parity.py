@@ -151,7 +151,8 @@ def pyodide_run(request, tmp_path_factory):
         heap = snapshot(find_runtime(ROOT / "node_modules"), compiled, source)
         # As the worker has it once unzipped and unpacked (checked against the build's record
         # in test_snapshot_build.py, and the worker's own unpacking in the browser tests).
-        unpacked = unpack(gzip.decompress(heap.data), heap.raw_bytes)
+        unpacked = unpack(gzip.decompress(heap.data), heap.raw_bytes, heap.initial,
+                          heap.heap_offset)
         assert hashlib.sha256(unpacked).hexdigest() == heap.raw_sha256
         (work / "snapshot.bin").write_bytes(unpacked)
         extra.append(str(work / "snapshot.bin"))

@@ -12,12 +12,15 @@
 //   Pyodide restores the heap the build saved after importing the engine, skipping Python's
 //   start-up and every import;
 // - on a first visit, from the snapshot too when the connection proved fast: once the
-//   standard library is in, the worker knows how fast it came; if the snapshot (4.5 MB) would
+//   standard library is in, the worker knows how fast it came; if the snapshot (2.8 MB) would
 //   take less than `SNAPSHOT_WORTH_MS` more, it fetches it (the service worker then keeps this
 //   copy, so it is still downloaded once) and restores it, skipping the second or more that
 //   Python's start-up costs. On a slower connection (the benchmark's 20 Mbit/s phone)
 //   downloading it costs more than it saves: the worker starts normally at once, and the
 //   service worker downloads the snapshot after the first score, for next time.
+// The snapshot file leaves out what a fresh instance of the WebAssembly binary holds already
+// (its data segments, most of which Python's start-up leaves as they were): the worker copies
+// those blocks from its own instance the moment it exists (fillFromInstance).
 // If restoring fails for any reason (or takes too long), the worker says so and starts
 // normally.
 //
@@ -473,7 +476,19 @@ if (compiledWasm) {
     const response = await source;
     if (!ourWasm.has(response)) return instantiateStreaming(response, imports);
     const module = await compiledWasm;
-    return { module, instance: await WebAssembly.instantiate(module, imports) };
+    const instance = await WebAssembly.instantiate(module, imports);
+    // Restoring a snapshot: the blocks the file left out come from this fresh instance's
+    // memory now, before any of the binary's code has run (see restore).
+    const fill = fillOnInstantiate;
+    fillOnInstantiate = null;
+    try {
+      fill?.(instance.exports.memory);
+    } catch (error) {
+      // The snapshot's header stays unusable: Pyodide refuses it, and the worker starts
+      // normally (restore).
+      console.warn("The memory snapshot could not be completed.", error);
+    }
+    return { module, instance };
   };
 }
 
@@ -615,21 +630,22 @@ async function pageTiming(url) {
 
 /** The snapshot from its response, unzipped and unpacked while it is read (from Cache Storage
  * or the network): reading and unzipping overlap instead of taking turns. The build packs the
- * snapshot without its blocks of zeros (site_builder/snapshot.py: a bitmap of the blocks kept,
- * then those blocks) and gzips it. `gzipped`: whether the bytes are gzip data (false for the
- * service worker's gunzipped copy); null to tell by gzip's magic number (from the network,
- * where a host may have decoded them already). Only the 12 MB of blocks that hold data are
- * unzipped, not the 31 MB of the whole snapshot, and they go straight to their places in
+ * snapshot without its blocks of zeros and those a fresh instance of the binary holds
+ * (site_builder/snapshot.py: a bitmap of the blocks kept, then those blocks) and gzips it.
+ * `gzipped`: whether the bytes are gzip data (false for the service worker's gunzipped copy);
+ * null to tell by gzip's magic number (from the network, where a host may have decoded them
+ * already). Only the 8.4 MB of blocks kept are unzipped, not the 31 MB of the whole snapshot,
+ * and they go straight to their places in
  * `out`, a buffer of its size (ENGINE.snapshot_size, from the build; blocks of
- * ENGINE.snapshot_block bytes), zero when allocated. Resolves once every block is in. */
+ * ENGINE.snapshot_block bytes), zero when allocated. Resolves once every block of the file is in,
+ * to the bitmap of the blocks it held (the others: see fillFromInstance). */
 async function inflate(response, gzipped, out) {
   if (gzipped === false) {
     // Nothing to unzip (the service worker's copy): one read of the whole body, which the
     // browser fills without a turn of this thread per chunk, then one pass to unpack it.
     const unpack = unpacker(out);
     unpack.push(new Uint8Array(await response.arrayBuffer()));
-    unpack.finish();
-    return;
+    return unpack.finish();
   }
   const reader = response.body.getReader();
   // Enough of the start to see gzip's magic number (one chunk, in practice).
@@ -668,12 +684,12 @@ async function inflate(response, gzipped, out) {
       throw error;
     }
   }
-  unpack.finish();
+  return unpack.finish();
 }
 
 /** Puts the packed snapshot's bytes (see inflate), given in pieces of any size, in their
- * places in `out`: push(piece) for each in order, then finish(). Both throw when the bytes do
- * not fit the snapshot the build described. */
+ * places in `out`: push(piece) for each in order, then finish(), which returns the bitmap (the
+ * blocks it holds). Both throw when the bytes do not fit the snapshot the build described. */
 function unpacker(out) {
   const size = ENGINE.snapshot_size;
   const blocks = Math.ceil(size / ENGINE.snapshot_block);
@@ -713,8 +729,33 @@ function unpacker(out) {
       if (bitmapFilled < bitmap.length || next < kept.length) {
         throw new Error("snapshot shorter than the build said");
       }
+      return bitmap;
     },
   };
+}
+
+// Set while a restore waits for Pyodide to instantiate the binary (see the instantiateStreaming
+// override above): completes the snapshot from the fresh instance's memory.
+let fillOnInstantiate = null;
+
+/** Copy into `out`, the unpacked snapshot, the blocks its file left out because a fresh
+ * instance of the binary holds them (site_builder/snapshot.py): among the first
+ * ENGINE.snapshot_initial_blocks blocks, each the bitmap clears, from `memory` as
+ * instantiation left it. The snapshot is a header of ENGINE.snapshot_heap_offset bytes, then
+ * the memory; past those blocks a fresh instance holds only zeros, as `out` does already. */
+function fillFromInstance(out, bitmap, memory) {
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error("no memory to copy from");
+  const fresh = new Uint8Array(memory.buffer);
+  const offset = ENGINE.snapshot_heap_offset;
+  const size = ENGINE.snapshot_block;
+  const blocks = ENGINE.snapshot_initial_blocks;
+  if ((blocks * size) - offset > fresh.length) throw new Error("memory smaller than the build's");
+  for (let block = 0; block < blocks; block++) {
+    if (bitmap[block >> 3] & (1 << (block & 7))) continue;
+    const start = Math.max(block * size, offset); // (the header is always in the file)
+    const end = Math.min((block + 1) * size, out.length);
+    out.set(fresh.subarray(start - offset, end - offset), start);
+  }
 }
 
 async function boot(snapshot) {
@@ -758,8 +799,17 @@ function restore(snapshot) {
     // Read it all before Pyodide starts: reading alongside the runtime's set-up took longer
     // than the two one after the other (on the phone profile, 0.2-0.4 s more in all).
     const bytes = new Uint8Array(ENGINE.snapshot_size);
-    await inflate(snapshot.response, snapshot.gzipped, bytes);
+    const bitmap = await inflate(snapshot.response, snapshot.gzipped, bytes);
     steps.unzipped = performance.now() - t0;
+    // The header's magic number stays cleared until the fresh instance's blocks are in: had
+    // they not come (Pyodide instantiated the binary some other way, or copying failed), Pyodide
+    // refuses the snapshot before it uses any of it, and the worker starts normally.
+    const magic = bytes.slice(0, 4);
+    bytes.fill(0, 0, 4);
+    fillOnInstantiate = (memory) => {
+      fillFromInstance(bytes, bitmap, memory);
+      bytes.set(magic, 0);
+    };
     const pyodide = await boot(bytes);
     steps.restored = performance.now() - t0;
     return install(pyodide);
@@ -771,7 +821,8 @@ function restore(snapshot) {
 const steps = {};
 
 async function start() {
-  const snapshot = (await localSnapshot()) || (await snapshotIfFast());
+  // A snapshot needs the instantiateStreaming override (fillOnInstantiate).
+  const snapshot = compiledWasm && ((await localSnapshot()) || (await snapshotIfFast()));
   steps.snapshot = performance.now() - t0;
   let how = "normal";
   let t1;
@@ -782,6 +833,7 @@ async function start() {
     } catch (error) {
       // Visible on the page ("fallback"), then the normal start, which needs nothing more.
       console.warn("Restoring the engine's memory snapshot failed; starting normally.", error);
+      fillOnInstantiate = null; // (the normal start's instance is its own)
       // Before the normal start (a few ms): once the engine is ready, the service worker makes
       // a new copy, which this must not delete.
       if (snapshot.from === "unzipped copy") await forgetUnzippedCopy().catch(() => {});
