@@ -502,6 +502,22 @@ def report(sites: list[Site], runs: int, phone_runs: int) -> int:
     line("  ratio to bare worker, repeat visit",
          lambda s: f"{s.results['ratios']['phone repeat']:.2f}×")
 
+    def spread(calculator: str, bare: str):
+        """The lowest and highest of each run's own ratio (the calculator's visit over the bare
+        boot's in the same run): how much one run's figure can move."""
+        def show(s: Site) -> str:
+            pairs = list(zip(s.times[calculator], s.times[bare], strict=True))
+            if len(pairs) < 2:
+                return "-"
+            each = [c / b for c, b in pairs]
+            return f"{min(each):.2f}–{max(each):.2f}×"
+        return show
+
+    line("    runs' own ratios, first visit",
+         spread("phone calculator cold", "phone worker cold"))
+    line("    runs' own ratios, repeat visit",
+         spread("phone calculator warm", "phone worker warm"))
+
     def optional_ms(key: str):
         return lambda s: (f"{statistics.median(s.times[key]):,.0f} ms" if s.times.get(key)
                           else "-")
