@@ -46,7 +46,7 @@ from .bytecode import precompile
 from .errors import BuildError
 from .precompress import compressed_copies
 from .pyodide_runtime import find_runtime
-from .render import CSP_WASM, STATIC, Producer, RenderContext
+from .render import CSP_WASM, STATIC, Producer, RenderContext, csp_allowing
 from .snapshot import BLOCK as SNAPSHOT_BLOCK
 from .snapshot import snapshot
 from .urls import output_path, relative
@@ -71,9 +71,12 @@ START_NOTE = "每位申请人都要回答这几项。"
 
 # The page's scripts (static/calc/), copied with versioned imports: calculator.js is the entry
 # module, plan.js is imported on demand, the other modules are imported by them (relative
-# imports of one another only); start.js is a classic script the page links first.
-PAGE_MODULES = ("dom.js", "start.js", "engine.js", "form.js", "result.js", "share.js", "plan.js",
+# imports of one another only).
+PAGE_MODULES = ("dom.js", "engine.js", "form.js", "result.js", "share.js", "plan.js",
                 "calculator.js")
+# The classic script that starts the engine's worker: inline, the first script of the page's
+# head, allowed by its hash in the page's CSP (start_script).
+START_SCRIPT = "start.js"
 IMPORT_RE = re.compile(r'(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)"\./([a-z][a-z0-9-]*\.js)"')
 
 # Page assets the service worker must also keep: stylesheets and scripts the page links.
@@ -381,6 +384,7 @@ def produce(ctx: RenderContext) -> None:
 
     ctx.copy_file(CALC_STATIC / "calculator.css", URL + "calculator.css")
     module_urls = copy_page_modules(ctx)
+    start = start_script()
     ctx.copy_file(CALC_STATIC / "sw.js", URL + "sw.js")
     # Imported by calculator.js from this URL (with its version), not from a static import.
     plan_url = ctx.asset_url(URL, URL + "plan.js")
@@ -392,7 +396,9 @@ def produce(ctx: RenderContext) -> None:
         description="按现行规定计算上海市居住证积分：逐项列出得分、依据和注意事项。"
         "计算在您的浏览器中完成，填写的内容不会发送到任何服务器。",
         nav="calculator",
-        csp=CSP_WASM,  # the engine's worker compiles WebAssembly
+        # The engine's worker compiles WebAssembly; start.js runs inline, by its hash.
+        csp=csp_allowing(CSP_WASM, start),
+        start_script=Markup(start),
         form=form_model(scoring.form_description()),
         start_note=START_NOTE,
         wages=ctx.rules.wage_table(),
@@ -433,6 +439,21 @@ def produce(ctx: RenderContext) -> None:
         ctx.add_engine_file(quote(file.path), file.sha256)
     snapshot_path = quote(engine["snapshot"].path)
     ctx.keep_unzipped(snapshot_path, unzipped_path(snapshot_path))
+
+
+def start_script() -> str:
+    """start.js as the page carries it, inline: its first script runs as the parser reaches it,
+    with no request (a round trip, and on a first visit a wait for a connection the engine's
+    downloads share) and no turn of the page's thread spent waiting for it. The page's CSP
+    allows it by its SHA-256 and nothing else inline. It must not be able to end the element
+    it sits in."""
+    text = (CALC_STATIC / START_SCRIPT).read_text(encoding="utf-8")
+    lowered = text.lower()
+    if "</script" in lowered or "<!--" in lowered or "<script" in lowered:
+        raise BuildError(f"{START_SCRIPT} is put inline in the calculator page: it may not "
+                         "contain \"</script\", \"<script\" or \"<!--\"",
+                         file=str(CALC_STATIC / START_SCRIPT))
+    return text
 
 
 def copy_page_modules(ctx: RenderContext) -> list[str]:

@@ -11,7 +11,9 @@ Content policy (enforced when content is loaded, with the source file and line):
 
 Page policy (checked on every HTML file the build writes, `page_problems`): what the
 Content-Security-Policy would block or cannot cover — an inline `<script>` (one without
-`src`, other than a JSON data block), an inline event handler (`on…=`), a `style=`
+`src`, other than a JSON data block) unless the page's own CSP names its SHA-256 in
+`script-src` (the calculator's start.js: the policy then allows that script and no other),
+an inline event handler (`on…=`), a `style=`
 attribute, and `<meta http-equiv>` other than the CSP itself (a refresh could send the
 reader elsewhere). This guards the templates and page producers; it runs on
 `html.parser`'s view of the page, so escaped text such as a catalogue name containing
@@ -20,6 +22,8 @@ reader elsewhere). This guards the templates and page producers; it runs on
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -55,24 +59,56 @@ class Problem:
 
 
 class _Collector(HTMLParser):
-    """Collects start tags with their attributes and line numbers."""
+    """Collects start tags with their attributes and line numbers, and the text of each
+    <script> (as the browser hashes it: the element's raw text)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, list[tuple[str, str | None]], int]] = []
+        self.scripts: dict[int, str] = {}  # index in `tags` → the script's text
+        self._script: int | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, attrs, self.getpos()[0]))
+        if tag == "script":
+            self._script = len(self.tags) - 1
+            self.scripts[self._script] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self.scripts[self._script] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._script = None
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
 
 def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]], int]]:
+    return _parsed(html).tags
+
+
+def _parsed(html: str) -> _Collector:
     parser = _Collector()
     parser.feed(html)
     parser.close()
-    return parser.tags
+    return parser
+
+
+def _hashed_scripts(tags) -> set[str]:
+    """The script hashes (`'sha256-…'`) the page's CSP meta tags allow in `script-src`."""
+    allowed = set()
+    for tag, attrs, _line in tags:
+        values = dict(attrs)
+        if tag != "meta" or (values.get("http-equiv") or "").lower() != "content-security-policy":
+            continue
+        for directive in (values.get("content") or "").split(";"):
+            name, *sources = directive.split() or [""]
+            if name.lower() == "script-src":
+                allowed.update(s for s in sources if s.startswith("'sha256-"))
+    return allowed
 
 
 _TAG_LIKE_RE = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*|/[A-Za-z]|!|\?)[^>]*>?")
@@ -123,11 +159,17 @@ def link_problems(html: str) -> list[tuple[str, str]]:
 def page_problems(html: str) -> list[Problem]:
     """What the page policy refuses in one HTML page (see module docstring)."""
     problems = []
-    for tag, attrs, line in _tags(html):
+    parsed = _parsed(html)
+    hashed = _hashed_scripts(parsed.tags)
+    for index, (tag, attrs, line) in enumerate(parsed.tags):
         names = {name for name, _ in attrs}
         script_type = (dict(attrs).get("type") or "").strip().lower()
         if tag == "script" and "src" not in names and script_type not in DATA_BLOCK_TYPES:
-            problems.append(Problem(line, "an inline <script> (use <script src>)"))
+            text = parsed.scripts.get(index, "")
+            digest = hashlib.sha256(text.encode("utf-8")).digest()
+            if f"'sha256-{base64.b64encode(digest).decode('ascii')}'" not in hashed:
+                problems.append(Problem(line, "an inline <script> (use <script src>, or name "
+                                              "its SHA-256 in the page's CSP)"))
         for name in sorted(names):
             if name.startswith("on"):
                 problems.append(Problem(line, f"an inline event handler ({name}=)"))

@@ -23,6 +23,7 @@ in `provides` must have been rendered.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 from collections.abc import Callable, Iterable
@@ -52,6 +53,22 @@ CSP = Markup(
     "form-action 'none'; object-src 'none'"
 )
 CSP_WASM = Markup(str(CSP).replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';"))
+
+
+def script_hash(text: str) -> str:
+    """The CSP source that allows exactly the inline script `text` (its SHA-256, base64)."""
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return f"'sha256-{digest}'"
+
+
+def csp_allowing(policy: str, text: str) -> Markup:
+    """`policy` with the inline script `text`, and no other, added to its script-src."""
+    directives = [d.strip() for d in str(policy).split(";")]
+    found = [i for i, d in enumerate(directives) if d.split()[:1] == ["script-src"]]
+    if len(found) != 1:
+        raise ValueError("the policy must have one script-src")
+    directives[found[0]] += f" {script_hash(text)}"
+    return Markup("; ".join(directives))
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 

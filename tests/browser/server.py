@@ -5,7 +5,7 @@ served over HTTP on 127.0.0.1. The site is mounted under a sub-path (``/guide/``
 matching the build's ``--base-url``) so any root-relative link shows up as a 404.
 
 The server also:
-- sends the site's Content-Security-Policy as a header too (meta CSP does not reach Web
+- sends each page's Content-Security-Policy as a header too (meta CSP does not reach Web
   Workers, so this is what proves the worker runs under the same policy);
 - records every request it answers (`requests`), so tests can check what left the page;
 - can be switched `offline`, answering nothing useful, to prove a visit needs no network;
@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import html
 import mimetypes
 import posixpath
+import re
 import threading
 import urllib.parse
 from dataclasses import dataclass, field
@@ -211,9 +213,11 @@ class SiteServer:
 
             def end_headers(self):
                 if server.csp_header:
-                    # The calculator's policy, the widest the site uses: the worker takes
-                    # its policy from this header (pages' meta tags narrow it further).
-                    self.send_header("Content-Security-Policy", CSP_WASM)
+                    # A page gets its own policy (the calculator's names its inline start
+                    # script's hash); anything else the calculator's, the widest the site
+                    # uses: the worker takes its policy from this header.
+                    self.send_header("Content-Security-Policy",
+                                     page_policy(self.translate_path(self.path)) or CSP_WASM)
                 super().end_headers()
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -227,6 +231,21 @@ class SiteServer:
             self._httpd.shutdown()
             self._httpd.server_close()
             self._httpd = None
+
+
+_CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+
+
+def page_policy(path: str) -> str | None:
+    """The CSP of the built page at file-system `path` (a folder means its index.html), as its
+    meta tag states it: what a host sending the site's policies as headers sends with it."""
+    target = Path(path)
+    if target.is_dir():
+        target = target / "index.html"
+    if target.suffix != ".html" or not target.is_file():
+        return None
+    found = _CSP_META.search(target.read_text(encoding="utf-8", errors="replace"))
+    return html.unescape(found.group(1)) if found else None
 
 
 @contextlib.contextmanager

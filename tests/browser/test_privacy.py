@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 import pytest
 from playwright.sync_api import expect
 
-from site_builder.render import CSP, CSP_WASM
+from site_builder.calculator import start_script
+from site_builder.render import CSP, CSP_WASM, csp_allowing, script_hash
 from tests.browser.calc import fill_profile, open_calculator, wait_for_total
 
 pytestmark = pytest.mark.browser
@@ -63,16 +64,20 @@ class _Head(HTMLParser):
         super().__init__()
         self.csp: list[str] = []
         self.problems: list[str] = []
+        self.inline: list[str] = []  # the text of each inline script
+        self._in_script = False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == \
                 "content-security-policy":
             self.csp.append(attributes.get("content") or "")
-        # A JSON data block is never executed; any other script must come from a file.
+        # A JSON data block is never executed; any other script must come from a file, or be
+        # one the page's CSP names by its hash (checked below).
         if tag == "script" and not attributes.get("src") and \
                 attributes.get("type") != "application/json":
-            self.problems.append("inline <script>")
+            self.inline.append("")
+            self._in_script = True
         for name in attributes:
             if name.startswith("on") or name == "style":
                 self.problems.append(f"{name}= on <{tag}>")
@@ -82,6 +87,15 @@ class _Head(HTMLParser):
                 self.problems.append(f"third-party {tag} {value}")
 
 
+    def handle_data(self, data):
+        if self._in_script:
+            self.inline[-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+
 def test_every_page_has_the_csp_meta_and_no_inline_code(built_site):
     pages = sorted(built_site.rglob("*.html"))
     assert len(pages) > 10
@@ -89,8 +103,17 @@ def test_every_page_has_the_csp_meta_and_no_inline_code(built_site):
         parser = _Head()
         parser.feed(path.read_text(encoding="utf-8"))
         name = path.relative_to(built_site)
-        # Only the calculator, whose worker runs WebAssembly, may compile it.
-        expected = CSP_WASM if name.as_posix() == "calculator/index.html" else CSP
+        # Only the calculator, whose worker runs WebAssembly, may compile it; and it alone runs
+        # one script inline, start.js exactly, which its policy names by hash.
+        if name.as_posix() == "calculator/index.html":
+            expected = csp_allowing(CSP_WASM, start_script())
+            assert parser.inline == [start_script()], f"{name}: inline scripts"
+            assert expected.count("'sha256-") == 1
+            assert f"script-src 'self' 'wasm-unsafe-eval' {script_hash(start_script())};" \
+                in expected
+        else:
+            expected = CSP
+            assert parser.inline == [], f"{name}: inline scripts {parser.inline!r}"
         assert parser.csp == [expected], f"{name}: CSP meta {parser.csp!r}"
         assert not parser.problems, f"{name}: {parser.problems}"
     for fragment in ("default-src 'self'", "script-src 'self';", "connect-src 'self'"):

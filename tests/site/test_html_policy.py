@@ -91,3 +91,22 @@ def test_a_producer_page_with_an_event_handler_stops_the_build(tmp_path: Path):
     with pytest.raises(BuildError, match=r"calculator/index.html: line 2: .*onerror"):
         build(FIXTURE, tmp_path / "dist", BuildOptions(), rules=FakeRules(),
               producers=[Producer(name="calc", provides=("calculator/",), produce=produce)])
+
+
+def test_an_inline_script_is_allowed_only_when_the_page_policy_names_its_hash():
+    from site_builder.render import CSP, csp_allowing
+
+    script = "window.started = 1;"
+
+    def page(policy: str, text: str = script) -> str:
+        return (f'<!doctype html>\n<meta http-equiv="Content-Security-Policy" content="{policy}">'
+                f"\n<script>{text}</script>")
+
+    assert page_problems(page(csp_allowing(CSP, script))) == []
+    # Another page's policy, or the same script changed by a byte: refused, as a browser would.
+    assert "inline <script>" in page_problems(page(CSP))[0].message
+    assert "inline <script>" in page_problems(page(csp_allowing(CSP, script),
+                                                   script + " "))[0].message
+    # The hash allows that script once; a second inline script needs its own.
+    twice = page(csp_allowing(CSP, script)) + "<script>window.other = 2;</script>"
+    assert [p.line for p in page_problems(twice)] == [3]

@@ -2,10 +2,12 @@
 // layout and its modules: the worker begins every engine download at once (worker.js), so each
 // millisecond the page spends first would be added to the wait for the first score.
 //
-// A classic script, linked without `async` or `defer` as the first script of the <head>: the
-// parser runs it as soon as it arrives (a few hundred bytes, one round trip, or the service
-// worker's cache), before it reads on. An `async` module ran 400–900 ms later on the
-// benchmark's phone profile (4× CPU), when the browser got round to it.
+// A classic script, inline as the first script of the <head> (the build puts it there, and the
+// page's CSP allows it by its SHA-256: site_builder/calculator.py, start_script): the parser
+// runs it the moment it reaches it. Linked as a file, it waited for its own round trip and then
+// for a turn of the page's thread: on the benchmark's phone profile the preloads began about
+// 120 ms later; an `async` module ran 400–900 ms later still. It must never contain the
+// characters that would end or open a script element or a comment (the build refuses them).
 //
 // On a first visit (no service worker controls the page yet) it also starts the files the
 // engine's worker fetches, as <link rel="preload"> (data-preload: the brotli copies of the
