@@ -97,18 +97,24 @@ def _parsed(html: str) -> _Collector:
     return parser
 
 
-def _hashed_scripts(tags) -> set[str]:
-    """The script hashes (`'sha256-…'`) the page's CSP meta tags allow in `script-src`."""
-    allowed = set()
+def _script_policies(tags) -> list[set[str]]:
+    """For each CSP meta tag of the page, the script hashes (`'sha256-…'`) it allows for a
+    <script> element: from its first `script-src-elem`, else its first `script-src`, else its
+    `default-src`, as a browser reads it. A browser runs an inline script only if every policy
+    allows it."""
+    policies = []
     for tag, attrs, _line in tags:
         values = dict(attrs)
         if tag != "meta" or (values.get("http-equiv") or "").lower() != "content-security-policy":
             continue
+        directives: dict[str, list[str]] = {}
         for directive in (values.get("content") or "").split(";"):
             name, *sources = directive.split() or [""]
-            if name.lower() == "script-src":
-                allowed.update(s for s in sources if s.startswith("'sha256-"))
-    return allowed
+            directives.setdefault(name.lower(), sources)  # the first of a name counts
+        sources = next((directives[name] for name in ("script-src-elem", "script-src",
+                                                      "default-src") if name in directives), [])
+        policies.append({s for s in sources if s.startswith("'sha256-")})
+    return policies
 
 
 _TAG_LIKE_RE = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*|/[A-Za-z]|!|\?)[^>]*>?")
@@ -160,14 +166,15 @@ def page_problems(html: str) -> list[Problem]:
     """What the page policy refuses in one HTML page (see module docstring)."""
     problems = []
     parsed = _parsed(html)
-    hashed = _hashed_scripts(parsed.tags)
+    policies = _script_policies(parsed.tags)
     for index, (tag, attrs, line) in enumerate(parsed.tags):
         names = {name for name, _ in attrs}
         script_type = (dict(attrs).get("type") or "").strip().lower()
         if tag == "script" and "src" not in names and script_type not in DATA_BLOCK_TYPES:
             text = parsed.scripts.get(index, "")
             digest = hashlib.sha256(text.encode("utf-8")).digest()
-            if f"'sha256-{base64.b64encode(digest).decode('ascii')}'" not in hashed:
+            source = f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+            if not policies or not all(source in allowed for allowed in policies):
                 problems.append(Problem(line, "an inline <script> (use <script src>, or name "
                                               "its SHA-256 in the page's CSP)"))
         for name in sorted(names):

@@ -14,7 +14,8 @@ with its home page, 404 page, sitemap and stylesheet); the next build then marks
 Temporary folders the build deletes are only the ones it created in this run.
 
 Every HTML file is checked on the way out, on parsed HTML (`html_policy.check_page`), for what
-the Content-Security-Policy forbids or cannot cover (inline scripts, inline event handlers,
+the Content-Security-Policy forbids or cannot cover (inline scripts the page's policy does not
+name by hash, inline event handlers,
 `style` attributes, `<meta http-equiv>` redirects), so a template or page producer cannot
 break the policy without the build saying so. (Content cannot: it may hold no raw HTML.)
 """

@@ -107,6 +107,12 @@ def test_an_inline_script_is_allowed_only_when_the_page_policy_names_its_hash():
     assert "inline <script>" in page_problems(page(CSP))[0].message
     assert "inline <script>" in page_problems(page(csp_allowing(CSP, script),
                                                    script + " "))[0].message
-    # The hash allows that script once; a second inline script needs its own.
+    # Only the directive a browser reads for a <script> counts, in every policy of the page.
+    hashed = csp_allowing(CSP, script)
+    assert page_problems(page(f"{hashed}; script-src-elem 'self'"))
+    assert page_problems(page(f"script-src 'self'; {hashed}"))  # a second script-src is ignored
+    assert page_problems(page(hashed) + f'\n<meta http-equiv="Content-Security-Policy" '
+                                        f'content="{CSP}">')
+        # The hash allows that script once; a second inline script needs its own.
     twice = page(csp_allowing(CSP, script)) + "<script>window.other = 2;</script>"
     assert [p.line for p in page_problems(twice)] == [3]

@@ -792,14 +792,20 @@ async function install(pyodide) {
  * timeout. */
 function restore(snapshot) {
   let timer;
+  let abandoned = false; // timed out: the normal start goes on without this restore
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error("restoring took too long")), RESTORE_TIMEOUT_MS);
+    timer = setTimeout(() => {
+      abandoned = true;
+      reject(new Error("restoring took too long"));
+    }, RESTORE_TIMEOUT_MS);
   });
   const restored = (async () => {
     // Read it all before Pyodide starts: reading alongside the runtime's set-up took longer
     // than the two one after the other (on the phone profile, 0.2-0.4 s more in all).
     const bytes = new Uint8Array(ENGINE.snapshot_size);
     const bitmap = await inflate(snapshot.response, snapshot.gzipped, bytes);
+    // Given up on while it read: no boot, and nothing set for the normal start's instance.
+    if (abandoned) throw new Error("restoring took too long");
     steps.unzipped = performance.now() - t0;
     // The header's magic number stays cleared until the fresh instance's blocks are in: had
     // they not come (Pyodide instantiated the binary some other way, or copying failed), Pyodide
