@@ -90,6 +90,12 @@ def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]], int]]:
     return _parsed(html).tags
 
 
+def script_hash(text: str) -> str:
+    """The CSP source that allows exactly the inline script `text` (its SHA-256, base64)."""
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return f"'sha256-{digest}'"
+
+
 def _parsed(html: str) -> _Collector:
     parser = _Collector()
     parser.feed(html)
@@ -171,9 +177,7 @@ def page_problems(html: str) -> list[Problem]:
         names = {name for name, _ in attrs}
         script_type = (dict(attrs).get("type") or "").strip().lower()
         if tag == "script" and "src" not in names and script_type not in DATA_BLOCK_TYPES:
-            text = parsed.scripts.get(index, "")
-            digest = hashlib.sha256(text.encode("utf-8")).digest()
-            source = f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+            source = script_hash(parsed.scripts.get(index, ""))
             if not policies or not all(source in allowed for allowed in policies):
                 problems.append(Problem(line, "an inline <script> (use <script src>, or name "
                                               "its SHA-256 in the page's CSP)"))

@@ -23,7 +23,6 @@ in `provides` must have been rendered.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import hashlib
 from collections.abc import Callable, Iterable
@@ -35,6 +34,7 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import BuildError
+from .html_policy import script_hash
 from .markdown_html import MarkdownRenderer
 from .model import Site
 from .output import OutputTree
@@ -53,12 +53,6 @@ CSP = Markup(
     "form-action 'none'; object-src 'none'"
 )
 CSP_WASM = Markup(str(CSP).replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';"))
-
-
-def script_hash(text: str) -> str:
-    """The CSP source that allows exactly the inline script `text` (its SHA-256, base64)."""
-    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
-    return f"'sha256-{digest}'"
 
 
 def csp_allowing(policy: str, text: str) -> Markup:

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from site_builder.calculator import start_script
-from site_builder.render import CSP, CSP_WASM, csp_allowing, script_hash
+from site_builder.html_policy import script_hash
+from site_builder.render import CSP, CSP_WASM, csp_allowing
 from tests.browser.calc import fill_profile, open_calculator, wait_for_total
 
 pytestmark = pytest.mark.browser
