@@ -242,13 +242,7 @@ def test_the_worker_unpacks_exactly_the_snapshot_the_build_made(context, site):
 
 def built_snapshot():
     """The build's record of the snapshot the site ships (from the build's cache: same inputs)."""
-    import scoring
-    from site_builder.bytecode import precompile
-    from site_builder.pyodide_runtime import find_runtime
     from site_builder.snapshot import snapshot
-    from site_builder.wheel import build_wheel
-    from tests.parity.test_parity import ROOT
+    from tests.parity.test_parity import engine_inputs
 
-    runtime = find_runtime(ROOT / "node_modules")
-    source = build_wheel(ROOT / "scoring", scoring.__version__)
-    return snapshot(runtime, precompile(runtime, source), source)
+    return snapshot(*engine_inputs())

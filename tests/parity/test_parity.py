@@ -27,10 +27,10 @@ import pytest
 import scoring
 from scoring.bridge import handle
 from scoring.cases import load_cases, load_plan_cases
-from site_builder.bytecode import precompile
-from site_builder.pyodide_runtime import find_runtime
+from site_builder.bytecode import Precompiled, precompile
+from site_builder.pyodide_runtime import Runtime, find_runtime
 from site_builder.snapshot import snapshot
-from site_builder.wheel import ENGINE_PATH, build_wheel
+from site_builder.wheel import ENGINE_PATH, Wheel, build_wheel
 
 from .unpacked import unpack
 
@@ -131,6 +131,14 @@ HOSTILE = [
 ]
 
 
+def engine_inputs() -> tuple[Runtime, Precompiled, Wheel]:
+    """What the site build makes the engine from: the pinned Pyodide from node_modules, the
+    scoring wheel, and both precompiled for it (the snapshot's inputs too)."""
+    runtime = find_runtime(ROOT / "node_modules")
+    source = build_wheel(ROOT / "scoring", scoring.__version__)
+    return runtime, precompile(runtime, source), source
+
+
 @pytest.fixture(scope="module", params=["normal start", "restored snapshot"])
 def pyodide_run(request, tmp_path_factory):
     """Every request answered inside Pyodide: after a normal start (a first visit), and after
@@ -139,8 +147,7 @@ def pyodide_run(request, tmp_path_factory):
     assert node, "Node.js is required for the parity test (./dev test installs npm packages)"
     assert (PYODIDE / "pyodide.mjs").is_file(), "node_modules/pyodide is missing: run `npm ci`"
     work = tmp_path_factory.mktemp("parity")
-    source = build_wheel(ROOT / "scoring", scoring.__version__)
-    compiled = precompile(find_runtime(ROOT / "node_modules"), source)
+    runtime, compiled, source = engine_inputs()
     wheel = compiled.wheel
     wheel_path = work / wheel.filename
     wheel_path.write_bytes(wheel.data)
@@ -148,7 +155,7 @@ def pyodide_run(request, tmp_path_factory):
     stdlib_path.write_bytes(compiled.stdlib)
     extra = []
     if request.param == "restored snapshot":
-        heap = snapshot(find_runtime(ROOT / "node_modules"), compiled, source)
+        heap = snapshot(runtime, compiled, source)
         # As the worker has it once unzipped and unpacked (checked against the build's record
         # in test_snapshot_build.py, and the worker's own unpacking in the browser tests).
         unpacked = unpack(gzip.decompress(heap.data), heap.raw_bytes, heap.initial,

@@ -9,14 +9,10 @@ import hashlib
 
 import pytest
 
-import scoring
 from site_builder import snapshot as snapshot_module
-from site_builder.bytecode import precompile
 from site_builder.errors import BuildError
-from site_builder.pyodide_runtime import find_runtime
-from site_builder.wheel import build_wheel
 
-from .test_parity import ROOT
+from .test_parity import engine_inputs
 from .unpacked import unpack
 
 pytestmark = pytest.mark.node
@@ -24,9 +20,7 @@ pytestmark = pytest.mark.node
 
 @pytest.fixture(scope="module")
 def inputs():
-    runtime = find_runtime(ROOT / "node_modules")
-    source = build_wheel(ROOT / "scoring", scoring.__version__)
-    return runtime, precompile(runtime, source), source
+    return engine_inputs()
 
 
 def test_two_snapshots_of_the_same_engine_are_byte_identical(inputs, tmp_path):
@@ -75,9 +69,10 @@ def changed(memory: bytes) -> bytes:
     (b"H" * 64 + FRESH + b"\x02" * (B * 2), 64),
 ])
 def test_packing_keeps_every_byte_and_drops_only_what_the_fresh_instance_holds(raw, offset):
-    fresh = bytes(offset) + FRESH if offset else b""
-    packed = snapshot_module.pack(raw, FRESH if offset else b"", offset)
-    assert unpack(packed, len(raw), FRESH if offset else b"", offset) == raw
+    initial = FRESH if offset else b""
+    fresh = bytes(offset) + initial
+    packed = snapshot_module.pack(raw, initial, offset)
+    assert unpack(packed, len(raw), initial, offset) == raw
     blocks = -(-len(raw) // B)
     differ = 0
     for start in range(0, len(raw), B):

@@ -113,6 +113,6 @@ def test_an_inline_script_is_allowed_only_when_the_page_policy_names_its_hash():
     assert page_problems(page(f"script-src 'self'; {hashed}"))  # a second script-src is ignored
     assert page_problems(page(hashed) + f'\n<meta http-equiv="Content-Security-Policy" '
                                         f'content="{CSP}">')
-        # The hash allows that script once; a second inline script needs its own.
+    # The hash allows that script once; a second inline script needs its own.
     twice = page(csp_allowing(CSP, script)) + "<script>window.other = 2;</script>"
     assert [p.line for p in page_problems(twice)] == [3]
