@@ -4,10 +4,10 @@
 
 - `calculator/index.html`: the form, rendered here from `scoring.field_descriptions()` so it
   is usable before Pyodide loads; each control's `name` is its profile key;
-- `calculator/calculator.js` and the modules it imports (`engine.js`, `form.js`, `result.js`,
-  `share.js`, `dom.js`, and `plan.js` on demand), `calculator.css`: the page script and the
-  page's own styles (linked with ``?v=<hash>``; imports between the modules are versioned the
-  same way);
+- `calculator/calculator.js` (with the modules it imports, `engine.js`, `form.js`,
+  `result.js`, `share.js` and `dom.js`, in the same file: `page_bundle.py`), `plan.js`
+  (imported on demand) and `calculator.css`: the page's script and styles, linked with
+  ``?v=<hash>``;
 - `calculator/worker.js`: the module Web Worker that runs the engine, with an ENGINE block
   naming the engine files (`write_engine`), so it starts every download at once;
 - `calculator/scoring-<version>+<sha8>-cp314-none-any.whl`: a deterministic wheel of the
@@ -43,7 +43,8 @@ from markupsafe import Markup
 
 from .brotli_decoder import find_decoder
 from .bytecode import precompile
-from .errors import BuildError
+from .errors import BuildError, display_path
+from .page_bundle import bundle
 from .precompress import compressed_copies
 from .pyodide_runtime import find_runtime
 from .render import CSP_WASM, STATIC, Producer, RenderContext, csp_allowing
@@ -69,15 +70,14 @@ FIELD_TYPES = ("integer", "number", "boolean", "choice")
 # The note under the first screen's questions.
 START_NOTE = "每位申请人都要回答这几项。"
 
-# The page's scripts (static/calc/), copied with versioned imports: calculator.js is the entry
-# module, plan.js is imported on demand, the other modules are imported by them (relative
-# imports of one another only).
-PAGE_MODULES = ("dom.js", "engine.js", "form.js", "result.js", "share.js", "plan.js",
-                "calculator.js")
+# The page's scripts (static/calc/): ES modules, each entry written as one file holding every
+# module it imports (page_bundle.py): calculator.js is the page's script, plan.js is imported on
+# demand, by the versioned URL the page names (so the calculator scores even if it fails).
+PAGE_ENTRIES = ("calculator.js", "plan.js")
+PAGE_MODULES = ("dom.js", "engine.js", "form.js", "result.js", "share.js", *PAGE_ENTRIES)
 # The classic script that starts the engine's worker: inline, the first script of the page's
 # head, allowed by its hash in the page's CSP (start_script).
 START_SCRIPT = "start.js"
-IMPORT_RE = re.compile(r'(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)"\./([a-z][a-z0-9-]*\.js)"')
 
 # Page assets the service worker must also keep: stylesheets and scripts the page links.
 ASSET_RE = re.compile(
@@ -457,35 +457,31 @@ def start_script() -> str:
 
 
 def copy_page_modules(ctx: RenderContext) -> list[str]:
-    """Copy the page's ES modules, each relative import versioned by its target's hash.
+    """Write each of PAGE_ENTRIES as one file with the modules it imports (page_bundle.py):
+    one request for the page's script instead of one per module. A module in two of them
+    would run twice, each copy with its own state: that stops the build. Returns their links
+    from the page (``?v=<hash>``: a browser or the service worker never mixes two builds)."""
+    where = f"{display_path(CALC_STATIC, PROJECT_ROOT)}/"
 
-    ``import … from "./form.js"`` becomes ``"./form.js?v=<hash>"``, so a module's bytes (and
-    its own version) change whenever anything it imports changes: a browser or the service
-    worker never mixes modules of two builds. Returns their links from the page.
-    """
-    versioned: dict[str, str] = {}  # module name → its versioned specifier
-
-    def copy(name: str, chain: tuple[str, ...]) -> str:
-        if name in versioned:
-            return versioned[name]
-        if name in chain:
-            raise BuildError(f"calculator modules import each other in a circle: "
-                             f"{' → '.join((*chain, name))}")
+    def read(name: str) -> str:
         source = CALC_STATIC / name
         if name not in PAGE_MODULES or not source.is_file():
-            raise BuildError(f"{' → '.join(chain)} imports {name!r}, which is not one of the "
-                             f"calculator's page modules ({', '.join(PAGE_MODULES)})")
-        text = source.read_text(encoding="utf-8")
-        text = IMPORT_RE.sub(
-            lambda m: f'{m.group(1)}"./{copy(m.group(2), (*chain, name))}"', text
-        )
-        ctx.write_asset(URL + name, text.encode("utf-8"))
-        versioned[name] = f"{name}?v={ctx.asset_url(URL, URL + name).split('?v=')[1]}"
-        return versioned[name]
+            raise BuildError(f"a page module imports {name!r}, which is not one of the "
+                             f"calculator's page modules ({', '.join(PAGE_MODULES)})",
+                             file=where + name)
+        return source.read_text(encoding="utf-8")
 
-    for name in PAGE_MODULES:
-        copy(name, ())
-    return [ctx.asset_url(URL, URL + name) for name in PAGE_MODULES]
+    owner: dict[str, str] = {}  # module → the entry whose file holds it
+    for entry in PAGE_ENTRIES:
+        text, modules = bundle(entry, read, where=where)
+        for module in modules:
+            if module in owner:
+                raise BuildError(f"{module} is imported by both {owner[module]} and {entry}: "
+                                 "each is one file, so it would run twice with its own state",
+                                 file=where + entry)
+            owner[module] = entry
+        ctx.write_asset(URL + entry, text.encode("utf-8"))
+    return [ctx.asset_url(URL, URL + entry) for entry in PAGE_ENTRIES]
 
 
 def catalogue_entries_json(ctx: RenderContext) -> Markup:

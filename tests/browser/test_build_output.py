@@ -41,7 +41,7 @@ def test_service_worker_manifest_lists_real_files_with_their_hashes(built_site):
             paths[site_path] = kind
     # The engine: the page, its scripts and styles, the worker, the wheel, the whole runtime.
     version = find_runtime(calculator.PROJECT_ROOT / "node_modules").version
-    modules = (f"calculator/{name}" for name in calculator.PAGE_MODULES)
+    modules = (f"calculator/{name}" for name in calculator.PAGE_ENTRIES)
     for needed in ("calculator/index.html", *modules, "calculator/worker.js",
                    "calculator/calculator.css",
                    *(f"pyodide/{version}/{name}" for name in RUNTIME_FILES)):
@@ -174,15 +174,21 @@ def test_unknown_field_group_or_type_stops_the_build():
         calculator.form_groups([{**field, "type": "date"}])
 
 
-def test_modules_import_each_other_by_versioned_url(built_site):
-    # A browser (or the service worker) must never combine modules from two builds.
-    entry = (built_site / "calculator" / "calculator.js").read_text(encoding="utf-8")
-    imports = re.findall(r'from "\./([a-z-]+\.js)(\?v=[0-9a-f]{10})?"', entry)
-    assert {name for name, _ in imports} >= {"engine.js", "form.js", "result.js", "share.js"}
-    assert all(version for _, version in imports), imports
-    for name, version in imports:
-        data = (built_site / "calculator" / name).read_bytes()
-        assert version == "?v=" + hashlib.sha256(data).hexdigest()[:10], name
+def test_page_script_is_one_file_holding_its_modules(built_site):
+    # One request for the page's script (site_builder/page_bundle.py): every module it imports
+    # is in it, once, and it fetches none of them; the page links it by its content's hash, so
+    # a browser (or the service worker) never combines files from two builds.
+    folder = built_site / "calculator"
+    entry = (folder / "calculator.js").read_text(encoding="utf-8")
+    for name in ("dom.js", "engine.js", "form.js", "result.js", "share.js"):
+        assert entry.count(f"// ==== {name}\n") == 1, name
+        assert not (folder / name).exists(), name
+    assert not re.search(r'(\bfrom\s*|\bimport\s*\(?\s*)["\']\./', entry)
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    digest = hashlib.sha256(entry.encode("utf-8")).hexdigest()[:10]
+    assert f'<script type="module" src="../calculator/calculator.js?v={digest}">' in html
+    assert re.findall(r'<link rel="modulepreload" href="([^"]+)"', html) == [
+        f"../calculator/calculator.js?v={digest}"]
 
 
 def test_form_descriptions_that_cannot_be_asked_stop_the_build():
