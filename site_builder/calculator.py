@@ -466,9 +466,7 @@ def copy_page_modules(ctx: RenderContext) -> list[str]:
     def read(name: str) -> str:
         source = CALC_STATIC / name
         if name not in PAGE_MODULES or not source.is_file():
-            raise BuildError(f"a page module imports {name!r}, which is not one of the "
-                             f"calculator's page modules ({', '.join(PAGE_MODULES)})",
-                             file=where + name)
+            raise LookupError(f"they are {', '.join(PAGE_MODULES)}")
         return source.read_text(encoding="utf-8")
 
     owner: dict[str, str] = {}  # module → the entry whose file holds it

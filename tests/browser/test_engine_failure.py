@@ -181,6 +181,29 @@ def test_the_engine_starts_before_the_page_scripts_have_loaded(context, site):
     assert sum("/calculator/worker.js" in r.path for r in site.requests) == 1
 
 
+def test_an_engine_ready_before_the_page_script_still_counts_no_request(context, site):
+    # The worker (started from the page's head) can be ready before the page's script runs;
+    # then the page hears "ready" the moment it takes the worker over. Requests the page's own
+    # start makes (the plan's script) come before that, not after: "本页自加载以来没有发送任何
+    # 数据" must still be said, and a request made after ready must still take it away.
+    held = []
+    context.route("**/calculator/calculator.js*", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(site.url("calculator/#age=30"), wait_until="commit")
+    said_ready = ("() => !!window.calcEarlyWorker &&"
+                  " window.calcEarlyWorker.events.some((e) => e.data?.type === 'ready')")
+    poll(lambda: page.wait_for_timeout(50) or (held and page.evaluate(said_ready)), timeout=90)
+    for route in held:
+        route.continue_()
+    context.unroute("**/calculator/calculator.js*")
+    wait_for_total(page, {"age": 30})
+    line = page.locator("#no-data-sent")
+    expect(line).to_be_visible()
+    assert page.locator("#calculator").get_attribute("data-requests-after-ready") == "0"
+    page.evaluate("() => fetch('../robots.txt')")
+    expect(line).to_be_hidden()
+
+
 def test_the_engine_starts_while_the_page_is_still_being_read(context, site):
     # The worker is created by the first script of the <head>, before the parser reads on: not
     # when the browser gets round to an async module after parsing and layout (on a phone's CPU

@@ -268,3 +268,15 @@ def test_no_data_sent_line_is_shown_only_when_true(calc, site):
     # A request after the engine is ready makes the line go away.
     calc.evaluate("() => fetch('../robots.txt')")
     expect(line).to_be_hidden()
+
+
+def test_a_request_just_after_ready_is_counted(calc, site):
+    # The check runs a moment after the engine is ready (the first result is drawn first), but
+    # counts from ready: a request in between takes the line away too.
+    calc.goto(site.url("calculator/#age=35&si_months=60"), wait_until="commit")
+    engine = calc.locator("#calculator")
+    poll(lambda: engine.get_attribute("data-engine") == "ready", timeout=90, interval=0.01)
+    calc.evaluate("() => fetch('../robots.txt')")
+    wait_for_total(calc, {"age": 35, "si_months": 60})
+    poll(lambda: engine.get_attribute("data-requests-after-ready") == "1", timeout=10)
+    expect(calc.locator("#no-data-sent")).to_be_hidden()

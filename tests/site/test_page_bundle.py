@@ -34,7 +34,7 @@ MODULES = {
                 "import {\n  Box,\n  bump,\n} from \"./state.js\";\n"
                 'globalThis.ran.push("entry");\n'
                 "export const seen = [$(\"a\"), twice(4), bump(), state.bump(), new Box(7).v,\n"
-                "  Object.keys(state).sort()];\n"
+                "  Object.keys(state)];\n"
                 "export async function viaNamespace() {\n  return state.later();\n}\n",
 }
 
@@ -82,17 +82,24 @@ def test_the_pages_modules_bundle_into_valid_modules(tmp_path):
         subprocess.run([NODE, "--check", str(path)], check=True, timeout=60)
 
 
+UNTAKEN_IMPORT = "an import the page bundler does not take"
+UNTAKEN_EXPORT = "an export the page bundler does not take"
+
+
 @pytest.mark.parametrize("module, line, message", [
-    ('import util from "./util.js";\n', 1, "does not take"),
-    ('import "./util.js";\n', 1, "does not take"),
-    ('import { $ as dollar } from "./util.js";\n', 1, "renames"),
-    ('import { twice } from "./util.js";\nexport let n = 1;\n', 2, "export"),
-    ('export default 1;\n', 1, "export"),
-    ('const a = 1;\nexport { a };\n', 2, "export"),
-    ('export * from "./util.js";\n', 1, "export"),
+    ('import util from "./util.js";\n', 1, UNTAKEN_IMPORT),
+    ('import "./util.js";\n', 1, UNTAKEN_IMPORT),
+    ('import { $ as dollar } from "./util.js";\n', 1, "cannot read .a name renamed"),
+    ('import {\n  $, // the helper\n} from "./util.js";\n', 1, "cannot read"),
+    ('import { twice } from "./util.js";\nexport let n = 1;\n', 2, UNTAKEN_EXPORT),
+    ('export default 1;\n', 1, UNTAKEN_EXPORT),
+    ('const a = 1;\nexport { a };\n', 2, UNTAKEN_EXPORT),
+    ('export * from "./util.js";\n', 1, UNTAKEN_EXPORT),
+    ('export const a = [1, 2], b = "x, y";\n', 1, "more than one name"),
     ('if (true) {\n  import { twice } from "./util.js";\n}\n', 2, "does not start its line"),
     ('const m = () => import("./util.js");\n', 1, "dynamic import"),
     ('\n\nimport { thrice } from "./util.js";\n', 3, "thrice from util.js"),
+    ('export const x = 1;\nimport { y } from "./nowhere.js";\n', 2, "imports nowhere.js"),
 ])
 def test_what_it_cannot_carry_over_stops_the_build(module, line, message):
     sources = {**MODULES, "entry.js": module}
@@ -102,7 +109,17 @@ def test_what_it_cannot_carry_over_stops_the_build(module, line, message):
     assert raised.value.field == f"line {line}"
 
 
+def test_one_name_per_export_const_is_read_past_brackets_and_strings():
+    sources = {"entry.js": 'export const a = f([1, 2], { b: "3, 4" }, `5, ${6}`);\n'
+                           "export const c = (x) => { const y = x, z = 1; return y + z; };\n"}
+    text, _order = bundle("entry.js", sources.__getitem__)
+    assert text.endswith("export const { a, c } = module$entry;\n")
+
+
 def test_modules_importing_each_other_in_a_circle_stop_the_build():
     sources = {**MODULES, "util.js": 'import { bump } from "./state.js";\nexport const $ = 1;\n'}
-    with pytest.raises(BuildError, match="circle: entry.js → util.js → state.js → util.js"):
-        bundle("entry.js", sources.__getitem__)
+    circle = "circle: entry.js → util.js → state.js → util.js"
+    with pytest.raises(BuildError, match=circle) as raised:
+        bundle("entry.js", sources.__getitem__, where="calc/")
+    # Named where the circle closes: the import in state.js.
+    assert (raised.value.file, raised.value.field) == ("calc/state.js", "line 1")

@@ -485,7 +485,10 @@ window.addEventListener("hashchange", loadFragment);
 
 root.dataset.js = "on";
 const requestsWatched = watchRequests();
-// The engine first, then the answers from the link: their score is asked for at once.
+// The plan's script is requested first: the engine may have said "ready" already (it starts
+// from the page's head), and from then on the page must make no request (#no-data-sent).
+loadPlanView();
+// The engine, then the answers from the link: their score is asked for at once.
 engine.startEngine({
   onReady() {
     // A question asked while the engine started is answered next: nothing to ask again.
@@ -501,4 +504,3 @@ engine.startEngine({
   onLoading: update,
 });
 loadFragment();
-loadPlanView();

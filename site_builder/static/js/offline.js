@@ -112,11 +112,17 @@ async function register() {
   // and the service worker's checking of ~12 MB compete with it for the CPU).
   const calculator = document.getElementById("calculator");
   if (calculator) {
+    let timer = null;
+    const ask = () => {
+      clearTimeout(timer);
+      removeEventListener("pagehide", ask);
+      (navigator.serviceWorker.controller || worker).postMessage({ type: "cache-engine" });
+    };
     const whenReady = () => {
       if (calculator.dataset.engine !== "ready") return false;
-      setTimeout(() => {
-        (navigator.serviceWorker.controller || worker).postMessage({ type: "cache-engine" });
-      }, CACHE_ENGINE_DELAY_MS);
+      timer = setTimeout(ask, CACHE_ENGINE_DELAY_MS);
+      // Leaving within that moment: asked now, or the engine is kept only on a next visit.
+      addEventListener("pagehide", ask);
       return true;
     };
     if (!whenReady()) {
