@@ -133,8 +133,8 @@ class _Module:
 def _parse(text: str, file: str) -> _Module:
     """A module's imports and exports, checked against the forms the bundler takes, and its
     source without the import statements (blank lines in their place)."""
-    def line_of(offset: int) -> str:
-        return f"line {text.count(chr(10), 0, offset) + 1}"
+    def line_at(offset: int) -> int:
+        return text.count("\n", 0, offset) + 1
 
     for pattern, what in ((_INDENTED, "an import or export that does not start its line"),
                           (_DYNAMIC, "a dynamic import of a relative path")):
@@ -142,12 +142,12 @@ def _parse(text: str, file: str) -> _Module:
         if found:
             raise BuildError(f"{what}: the page's modules are bundled (site_builder/"
                              "page_bundle.py), which takes only the forms its docstring lists",
-                             file=file, field=line_of(found.start()))
+                             file=file, field=f"line {line_at(found.start())}")
     imports: list[_Import] = []
 
     def take_import(match: re.Match) -> str:
         statement = match.group(0)
-        line = text.count("\n", 0, match.start()) + 1
+        line = line_at(match.start())
         named = _NAMED.fullmatch(statement)
         whole = _NAMESPACE.fullmatch(statement)
         if named:
@@ -173,11 +173,11 @@ def _parse(text: str, file: str) -> _Module:
         if not declaration:
             raise BuildError("an export the page bundler does not take (only `export function`, "
                              "`export async function`, `export const` and `export class`)",
-                             file=file, field=line_of(match.start()))
+                             file=file, field=f"line {line_at(match.start())}")
         if declaration.group(1) and _declares_more(text, match.start() + declaration.end()):
             raise BuildError("an `export const` that declares more than one name: the page "
                              "bundler takes one name per export", file=file,
-                             field=line_of(match.start()))
+                             field=f"line {line_at(match.start())}")
         exports.append(declaration.group(2))
     return _Module(body, tuple(imports), tuple(exports))
 
