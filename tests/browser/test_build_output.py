@@ -191,6 +191,23 @@ def test_page_script_is_one_file_holding_its_modules(built_site):
         f"../calculator/calculator.js?v={digest}"]
 
 
+def test_calculator_page_is_first_drawn_with_all_its_main_content(built_site):
+    # The browser draws the page once the parser has reached the last element of its main
+    # content, not after the first part of the HTML and again for the rest: one layout of the
+    # form, the result and the plan instead of two, and the page's script (and so the first
+    # score) no longer waits behind the second. The element it waits for must exist, once, and
+    # come after everything the page shows before its footer; else the browser would wait for
+    # the end of the page or, pointing too early, draw it twice again.
+    html = (built_site / "calculator" / "index.html").read_text(encoding="utf-8")
+    head, body = html.split("</head>", 1)
+    [target] = re.findall(r'<link rel="expect" href="#([\w-]+)" blocking="render">', head)
+    assert body.count(f'id="{target}"') == 1
+    main = body[body.index("<main"):body.index("</main>")]
+    element = re.search(rf'<(\w+)[^>]*\bid="{target}"', main)
+    assert element and not re.search(r"<(?!/)[a-z]", main[element.end():]), (
+        "elements follow the one the first drawing waits for")
+
+
 def test_form_descriptions_that_cannot_be_asked_stop_the_build():
     age = {"key": "age", "type": "integer", "group": "basic", "label": "年龄", "min": 16,
            "max": 100}

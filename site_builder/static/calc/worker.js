@@ -484,7 +484,7 @@ if (compiledWasm) {
     try {
       fill?.(instance.exports.memory);
     } catch (error) {
-      // The snapshot's header stays unusable: Pyodide refuses it, and the worker starts
+      // The restore refuses the snapshot before Pyodide reads it, and the worker starts
       // normally (restore).
       console.warn("The memory snapshot could not be completed.", error);
     }
@@ -641,10 +641,15 @@ async function pageTiming(url) {
  * to the bitmap of the blocks it held (the others: see fillFromInstance). */
 async function inflate(response, gzipped, out) {
   if (gzipped === false) {
-    // Nothing to unzip (the service worker's copy): one read of the whole body, which the
-    // browser fills without a turn of this thread per chunk, then one pass to unpack it.
+    // Nothing to unzip (the service worker's copy). As a Blob the body is a handle to what
+    // Cache Storage holds, nothing read yet; a FileReaderSync then reads it in one go (10-30
+    // ms for the 8.4 MB on the benchmark's machine), where arrayBuffer() needs a turn of this
+    // thread for each chunk and, with Pyodide setting itself up meanwhile, took 0.2-0.5 s.
+    const blob = await response.blob();
     const unpack = unpacker(out);
-    unpack.push(new Uint8Array(await response.arrayBuffer()));
+    unpack.push(new Uint8Array(typeof FileReaderSync === "function"
+      ? new FileReaderSync().readAsArrayBuffer(blob)
+      : await blob.arrayBuffer()));
     return unpack.finish();
   }
   const reader = response.body.getReader();
@@ -735,21 +740,28 @@ function unpacker(out) {
 }
 
 // Set while a restore waits for Pyodide to instantiate the binary (see the instantiateStreaming
-// override above): completes the snapshot from the fresh instance's memory.
+// override above): keeps what the snapshot needs from the fresh instance's memory.
 let fillOnInstantiate = null;
+
+/** A copy of what a fresh instance of the binary holds in its memory's first
+ * ENGINE.snapshot_initial_blocks blocks (the snapshot's blocks, counted from its start: the
+ * snapshot is a header of ENGINE.snapshot_heap_offset bytes, then the memory), taken before
+ * any of the binary's code has run. Past those blocks a fresh instance holds only zeros. */
+function freshBlocks(memory) {
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error("no memory to copy from");
+  const length = ENGINE.snapshot_initial_blocks * ENGINE.snapshot_block - ENGINE.snapshot_heap_offset;
+  if (length > memory.buffer.byteLength) throw new Error("memory smaller than the build's");
+  return new Uint8Array(memory.buffer, 0, length).slice();
+}
 
 /** Copy into `out`, the unpacked snapshot, the blocks its file left out because a fresh
  * instance of the binary holds them (site_builder/snapshot.py): among the first
- * ENGINE.snapshot_initial_blocks blocks, each the bitmap clears, from `memory` as
- * instantiation left it. The snapshot is a header of ENGINE.snapshot_heap_offset bytes, then
- * the memory; past those blocks a fresh instance holds only zeros, as `out` does already. */
-function fillFromInstance(out, bitmap, memory) {
-  if (!(memory instanceof WebAssembly.Memory)) throw new Error("no memory to copy from");
-  const fresh = new Uint8Array(memory.buffer);
+ * ENGINE.snapshot_initial_blocks blocks, each the bitmap clears, from `fresh` (freshBlocks).
+ * The others it left out are zeros, as `out` is already. */
+function fillFromInstance(out, bitmap, fresh) {
   const offset = ENGINE.snapshot_heap_offset;
   const size = ENGINE.snapshot_block;
   const blocks = ENGINE.snapshot_initial_blocks;
-  if ((blocks * size) - offset > fresh.length) throw new Error("memory smaller than the build's");
   for (let block = 0; block < blocks; block++) {
     if (bitmap[block >> 3] & (1 << (block & 7))) continue;
     const start = Math.max(block * size, offset); // (the header is always in the file)
@@ -758,9 +770,22 @@ function fillFromInstance(out, bitmap, memory) {
   }
 }
 
-async function boot(snapshot) {
+/** Start Pyodide; with a snapshot (its bytes), `complete` (async) runs once Pyodide's module
+ * exists and before Pyodide reads the snapshot: it finishes filling the bytes in, or throws,
+ * and then Pyodide, which has used none of them yet, fails. */
+async function boot(snapshot, complete) {
   const { loadPyodide } = await downloads.loader;
-  const createPyodideModule = (await downloads.runtime).default;
+  const create = (await downloads.runtime).default;
+  // Pyodide asks for the snapshot first, but needs only its length (the memory's size) until
+  // its module is instantiated and linked: about a quarter of a second of this thread that
+  // reading the snapshot from Cache Storage, done mostly by the browser, need not wait for.
+  const createPyodideModule = complete
+    ? async (settings) => {
+      const module = await create(settings);
+      await complete();
+      return module;
+    }
+    : create;
   return loadPyodide({
     indexURL: at(ENGINE.pyodide),
     // With a snapshot this must be the very zip it was made with (its index is in the heap):
@@ -789,7 +814,7 @@ async function install(pyodide) {
 }
 
 /** Restore the snapshot (a response) and install the wheel; rejects on failure or after the
- * timeout. */
+ * timeout. The snapshot is read while Pyodide sets itself up (see boot). */
 function restore(snapshot) {
   let timer;
   let abandoned = false; // timed out: the normal start goes on without this restore
@@ -800,23 +825,27 @@ function restore(snapshot) {
     }, RESTORE_TIMEOUT_MS);
   });
   const restored = (async () => {
-    // Read it all before Pyodide starts: reading alongside the runtime's set-up took longer
-    // than the two one after the other (on the phone profile, 0.2-0.4 s more in all).
     const bytes = new Uint8Array(ENGINE.snapshot_size);
-    const bitmap = await inflate(snapshot.response, snapshot.gzipped, bytes);
-    // Given up on while it read: no boot, and nothing set for the normal start's instance.
-    if (abandoned) throw new Error("restoring took too long");
-    steps.unzipped = performance.now() - t0;
-    // The header's magic number stays cleared until the fresh instance's blocks are in: had
-    // they not come (Pyodide instantiated the binary some other way, or copying failed), Pyodide
-    // refuses the snapshot before it uses any of it, and the worker starts normally.
-    const magic = bytes.slice(0, 4);
-    bytes.fill(0, 0, 4);
+    const read = inflate(snapshot.response, snapshot.gzipped, bytes).then((bitmap) => {
+      steps.unzipped = performance.now() - t0;
+      return bitmap;
+    });
+    read.catch(() => {}); // (a failure surfaces in complete, once Pyodide's module exists)
+    let fresh = null;
     fillOnInstantiate = (memory) => {
-      fillFromInstance(bytes, bitmap, memory);
-      bytes.set(magic, 0);
+      fresh = freshBlocks(memory);
     };
-    const pyodide = await boot(bytes);
+    const complete = async () => {
+      const bitmap = await read;
+      // Given up on meanwhile: nothing more for this instance.
+      if (abandoned) throw new Error("restoring took too long");
+      // Without the fresh instance's blocks (Pyodide instantiated the binary some other way,
+      // or copying them failed) the heap would have holes: refused, and the worker starts
+      // normally.
+      if (!fresh) throw new Error("the snapshot could not be completed from a fresh instance");
+      fillFromInstance(bytes, bitmap, fresh);
+    };
+    const pyodide = await boot(bytes, complete);
     steps.restored = performance.now() - t0;
     return install(pyodide);
   })();
