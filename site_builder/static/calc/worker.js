@@ -20,7 +20,8 @@
 //   service worker downloads the snapshot after the first score, for next time.
 // The snapshot file leaves out what a fresh instance of the WebAssembly binary holds already
 // (its data segments, most of which Python's start-up leaves as they were): the worker copies
-// those blocks from its own instance the moment it exists (fillFromInstance).
+// those blocks from its own instance the moment it exists (freshBlocks), and puts them in the
+// snapshot once Pyodide's module is linked, before Pyodide reads it (fillFromInstance).
 // If restoring fails for any reason (or takes too long), the worker says so and starts
 // normally.
 //
@@ -478,11 +479,11 @@ if (compiledWasm) {
     const module = await compiledWasm;
     const instance = await WebAssembly.instantiate(module, imports);
     // Restoring a snapshot: the blocks the file left out come from this fresh instance's
-    // memory now, before any of the binary's code has run (see restore).
-    const fill = fillOnInstantiate;
-    fillOnInstantiate = null;
+    // memory, copied now, before any of the binary's code has run (see restore).
+    const keep = onFreshMemory;
+    onFreshMemory = null;
     try {
-      fill?.(instance.exports.memory);
+      keep?.(instance.exports.memory);
     } catch (error) {
       // The restore refuses the snapshot before Pyodide reads it, and the worker starts
       // normally (restore).
@@ -741,7 +742,7 @@ function unpacker(out) {
 
 // Set while a restore waits for Pyodide to instantiate the binary (see the instantiateStreaming
 // override above): keeps what the snapshot needs from the fresh instance's memory.
-let fillOnInstantiate = null;
+let onFreshMemory = null;
 
 /** A copy of what a fresh instance of the binary holds in its memory's first
  * ENGINE.snapshot_initial_blocks blocks (the snapshot's blocks, counted from its start: the
@@ -832,7 +833,7 @@ function restore(snapshot) {
     });
     read.catch(() => {}); // (a failure surfaces in complete, once Pyodide's module exists)
     let fresh = null;
-    fillOnInstantiate = (memory) => {
+    onFreshMemory = (memory) => {
       fresh = freshBlocks(memory);
     };
     const complete = async () => {
@@ -856,7 +857,7 @@ function restore(snapshot) {
 const steps = {};
 
 async function start() {
-  // A snapshot needs the instantiateStreaming override (fillOnInstantiate).
+  // A snapshot needs the instantiateStreaming override (onFreshMemory).
   const snapshot = compiledWasm && ((await localSnapshot()) || (await snapshotIfFast()));
   steps.snapshot = performance.now() - t0;
   let how = "normal";
@@ -868,7 +869,7 @@ async function start() {
     } catch (error) {
       // Visible on the page ("fallback"), then the normal start, which needs nothing more.
       console.warn("Restoring the engine's memory snapshot failed; starting normally.", error);
-      fillOnInstantiate = null; // (the normal start's instance is its own)
+      onFreshMemory = null; // (the normal start's instance is its own)
       // Before the normal start (a few ms): once the engine is ready, the service worker makes
       // a new copy, which this must not delete.
       if (snapshot.from === "unzipped copy") await forgetUnzippedCopy().catch(() => {});
