@@ -27,3 +27,13 @@ def launch(playwright, **options):
     return playwright.chromium.launch(
         executable_path=executable(), args=ARGS, headless=True, **options
     )
+
+
+def launch_profile(browser_type, user_data_dir: str | Path):
+    """A headless Chromium context on a browser profile kept in `user_data_dir`, as a
+    visitor's browser keeps one. A context from `Browser.new_context()` is off the record:
+    Chromium 156 keeps no compiled WebAssembly for it, so a repeat visit there never reuses
+    any (compiled JavaScript it does keep)."""
+    return browser_type.launch_persistent_context(
+        str(user_data_dir), executable_path=executable(), args=ARGS, headless=True
+    )
