@@ -256,13 +256,18 @@ def wait_engine_cached(page, dist: Path) -> None:
         time.sleep(0.1)
 
 
-def cold_and_warm(browser, site: Site, kind: str, phone: bool = False) -> None:
-    server = site.server
-    url, mark = {
+def page_of(server: SiteServer, kind: str) -> tuple[str, str]:
+    """The URL of the page measured as `kind` ("bare", "worker", "calculator") and the User
+    Timing mark that ends its measurement."""
+    return {
         "bare": (server.url("__bench__/bare/"), "bare-ready"),
         "worker": (server.url("__bench__/worker/"), "bare-ready"),
         "calculator": (server.url("calculator/#" + PROFILE_FRAGMENT), "calc-first-score"),
     }[kind]
+
+
+def cold_and_warm(browser, site: Site, kind: str, phone: bool = False) -> None:
+    url, mark = page_of(site.server, kind)
     prefix = "phone " if phone else ""
     context = browser.new_context()
     key = f"{prefix}{kind} cold"
@@ -286,10 +291,7 @@ def kept_profile_repeat(browser, site: Site, kind: str) -> None:
     no compiled WebAssembly from one visit to the next; here it does (the bare boot reads the
     binary's compiled code on its repeat visit; the calculator's engine never makes Chromium
     write any, see docs/architecture.md)."""
-    url, mark = {
-        "worker": (site.server.url("__bench__/worker/"), "bare-ready"),
-        "calculator": (site.server.url("calculator/#" + PROFILE_FRAGMENT), "calc-first-score"),
-    }[kind]
+    url, mark = page_of(site.server, kind)
     with tempfile.TemporaryDirectory() as profile:
         context = launch_profile(browser.browser_type, profile)
         try:
